@@ -1,0 +1,11 @@
+//! One newtype a file. Each has a private field, so a value of the type is proof that it was checked.
+
+mod email;
+mod free_text;
+mod phone_number;
+mod practice_code;
+
+pub use email::{Email, EmailError};
+pub use free_text::{FreeText, FreeTextError, PersonName};
+pub use phone_number::{PhoneNumber, PhoneNumberError};
+pub use practice_code::{PracticeCode, PracticeCodeError};
