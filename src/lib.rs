@@ -1,0 +1,43 @@
+//! Signpost's widget: the `<signpost-widget>` custom element renders this Yew app into its
+//! shadow root. `static/embed.js` defines the element and calls [`mount`].
+
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod hooks;
+pub mod i18n;
+pub mod journey;
+pub mod pages;
+pub mod send;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use crate::app::{App, AppProps};
+use crate::config::Config;
+
+/// A mounted widget; `unmount` drops it and everything it held about the person.
+#[wasm_bindgen]
+pub struct Widget {
+    handle: Option<yew::AppHandle<App>>,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    pub fn unmount(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+    }
+}
+
+/// Renders the widget into `container` (inside the element's shadow root), configured by the
+/// attributes of `host` (the `<signpost-widget>` element).
+#[wasm_bindgen]
+pub fn mount(host: &Element, container: Element) -> Widget {
+    let config = Config::from_attributes(|name| host.get_attribute(name));
+    let props = AppProps { config: Rc::new(config) };
+    Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the release widget into dist/: the demo page at dist/index.html, the widget under
+# dist/widget/ with brotli and gzip copies beside each file for the server to send as they are.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# binaryen 132 first on PATH: wasm-pack uses the first wasm-opt it finds.
+PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target web \
+  --out-dir target/wasm-pkg --out-name signpost_widget --no-typescript --no-pack
+
+rm -rf dist
+mkdir -p dist/widget dist/demo
+cp target/wasm-pkg/signpost_widget.js target/wasm-pkg/signpost_widget_bg.wasm dist/widget/
+[ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/
+cp static/embed.js static/signpost.css dist/widget/
+cp index.html dist/
+cp demo/* dist/demo/
+
+find dist -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' \) | while read -r file; do
+  brotli --force --quality=11 --keep "$file"
+  gzip --force --best --keep "$file"
+done

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: native unit and integration tests, the wasm component tests in headless
+# Chromium, and the browser journeys against the real service with axe-core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "== native tests (signpost-core, signpost-server, the widget's reducer)"
+cargo test --workspace --quiet
+
+echo "== wasm component tests in headless Chromium"
+PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet test --headless --chrome \
+  --chromedriver "$(command -v chromedriver)"
+
+echo "== browser journeys against the running service"
+scripts/build-widget.sh
+cargo build --quiet -p signpost-server
+SIGNPOST_SERVER_BIN="$PWD/target/debug/signpost-server" SIGNPOST_SITE="$PWD/dist" \
+  node --test --test-concurrency=1 tests/journeys/

@@ -1,0 +1,37 @@
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::app::{use_config, use_journey, use_messages};
+use crate::journey::Action;
+
+/// GOV.UK *Exit this page*: forgets every answer, hides the page at once, and replaces it with a
+/// neutral site using `location.replace`, so the browser's Back button does not return here.
+#[function_component]
+pub fn ExitThisPage() -> Html {
+    let journey = use_journey();
+    let config = use_config();
+    let messages = use_messages();
+    let onclick = Callback::from(move |_| {
+        journey.dispatch(Action::Reset);
+        exit_now(&config.exit_url);
+    });
+    html! {
+        <div class="sp-exit">
+            <button type="button" class="sp-exit__button" {onclick} aria-describedby="sp-exit-hint">
+                { messages.t("exit.button") }
+            </button>
+            <p class="sp-visually-hidden" id="sp-exit-hint">{ messages.t("exit.hint") }</p>
+        </div>
+    }
+}
+
+pub fn exit_now(exit_url: &str) {
+    let Some(window) = web_sys::window() else { return };
+    // Blank what is on screen before the next site starts loading, in case that is slow.
+    if let Some(body) = window.document().and_then(|d| d.body()) {
+        let body: HtmlElement = body.unchecked_into();
+        body.set_hidden(true);
+    }
+    let _ = window.location().replace(exit_url);
+}

@@ -1,0 +1,34 @@
+//! Reusable accessible controls. Accessibility lives here, so no page can forget it:
+//! labels, hints and errors wired with `aria-describedby`, fieldsets with legends, error prefixes.
+
+mod back_link;
+mod checkbox_group;
+mod crisis_lines;
+mod error_message;
+mod error_summary;
+mod exit_this_page;
+mod progress;
+mod question_page;
+mod radio_group;
+mod text_field;
+
+pub use back_link::BackLink;
+pub use checkbox_group::{CheckboxGroup, CheckboxItem};
+pub use crisis_lines::CrisisLines;
+pub use error_message::ErrorMessage;
+pub use error_summary::ErrorSummary;
+pub use exit_this_page::ExitThisPage;
+pub use progress::Progress;
+pub use question_page::QuestionPage;
+pub use radio_group::{RadioGroup, RadioItem};
+pub use text_field::{InputKind, TextField};
+
+/// The ids a control's hint and error message get, and the `aria-describedby` that joins them.
+pub(crate) fn described_by(id: &str, hint: bool, error: bool) -> Option<yew::AttrValue> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+        .into_iter()
+        .filter(|(present, _)| *present)
+        .map(|(_, part)| format!("{id}-{part}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" ").into())
+}

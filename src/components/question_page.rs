@@ -1,0 +1,53 @@
+use yew::prelude::*;
+
+use super::error_summary::SummaryItem;
+use super::{BackLink, ErrorSummary, Progress};
+use crate::app::{use_journey, use_messages};
+use crate::journey::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct QuestionPageProps {
+    pub children: Html,
+    /// The button's words; *Continue* unless the page says otherwise.
+    #[prop_or_default]
+    pub submit_label: Option<AttrValue>,
+    /// What the button does; *Continue* unless the page says otherwise.
+    #[prop_or_default]
+    pub on_submit: Option<Callback<()>>,
+}
+
+/// The GOV.UK question page: back link, progress, error summary, the question, one button.
+/// A real `<form>`, so Enter in a text field submits it as people expect.
+#[function_component]
+pub fn QuestionPage(props: &QuestionPageProps) -> Html {
+    let journey = use_journey();
+    let messages = use_messages();
+    let items: Vec<SummaryItem> = journey
+        .errors
+        .iter()
+        .map(|error| SummaryItem { field: error.field(), text: messages.error(error).to_owned().into() })
+        .collect();
+    let onsubmit = {
+        let journey = journey.clone();
+        let on_submit = props.on_submit.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            match &on_submit {
+                Some(on_submit) => on_submit.emit(()),
+                None => journey.dispatch(Action::Continue),
+            }
+        })
+    };
+    let label = props.submit_label.clone().unwrap_or_else(|| messages.t("common.continue").to_owned().into());
+    html! {
+        <>
+            <BackLink />
+            <Progress />
+            <ErrorSummary {items} />
+            <form class="sp-form" novalidate=true {onsubmit}>
+                { props.children.clone() }
+                <button type="submit" class="sp-button">{ label }</button>
+            </form>
+        </>
+    }
+}

@@ -1,0 +1,81 @@
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::{described_by, ErrorMessage};
+use crate::hooks::field_id;
+
+/// The kind of text asked for: sets the input type, the on-screen keyboard and autofill.
+#[derive(Clone, Copy, PartialEq)]
+pub enum InputKind {
+    Name,
+    Phone,
+    Email,
+}
+
+impl InputKind {
+    fn input_type(self) -> &'static str {
+        match self {
+            InputKind::Name => "text",
+            InputKind::Phone => "tel",
+            InputKind::Email => "email",
+        }
+    }
+
+    /// WCAG 1.3.5: identify the purpose of inputs about the person.
+    fn autocomplete(self) -> &'static str {
+        match self {
+            InputKind::Name => "name",
+            InputKind::Phone => "tel",
+            InputKind::Email => "email",
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TextFieldProps {
+    pub field: &'static str,
+    pub label: AttrValue,
+    /// When true the label is the page's `h1` (one question per page).
+    #[prop_or_default]
+    pub heading: bool,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
+    pub kind: InputKind,
+    pub value: AttrValue,
+    pub on_input: Callback<String>,
+}
+
+/// A labelled text input with its hint and error joined by `aria-describedby`, and
+/// `aria-invalid` while it has an error (GOV.UK input).
+#[function_component]
+pub fn TextField(props: &TextFieldProps) -> Html {
+    let id = field_id(props.field);
+    let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
+    let on_input = props.on_input.clone();
+    let oninput = Callback::from(move |event: InputEvent| {
+        on_input.emit(event.target_unchecked_into::<HtmlInputElement>().value());
+    });
+    let label = html! { <label class="sp-label" for={id.clone()}>{ props.label.clone() }</label> };
+    html! {
+        <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
+            if props.heading {
+                <h1 class="sp-label-wrapper" tabindex="-1">{ label }</h1>
+            } else {
+                { label }
+            }
+            if let Some(hint) = &props.hint {
+                <div class="sp-hint" id={format!("{id}-hint")}>{ hint.clone() }</div>
+            }
+            if let Some(error) = &props.error {
+                <ErrorMessage id={id.clone()} text={error.clone()} />
+            }
+            <input class={classes!("sp-input", props.error.is_some().then_some("sp-input--error"))}
+                id={id.clone()} name={props.field} type={props.kind.input_type()}
+                autocomplete={props.kind.autocomplete()} spellcheck="false"
+                aria-describedby={describedby} aria-invalid={props.error.is_some().then_some("true")}
+                value={props.value.clone()} {oninput} />
+        </div>
+    }
+}

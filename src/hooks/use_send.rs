@@ -1,0 +1,30 @@
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::config::Config;
+use crate::journey::{Action, Delivery, Journey, Step};
+use crate::send::send_referral;
+
+/// Starts a send each time the journey starts one (after *Agree and send* or *Try again*),
+/// and reports progress and the result back as actions.
+#[hook]
+pub fn use_send(journey: UseReducerHandle<Journey>, config: Rc<Config>) {
+    use_effect_with(journey.sends_started, move |_| {
+        let in_flight = journey.step == Step::Sending(Delivery::InFlight { attempt: 1 });
+        let Some(idempotency_key) = journey.idempotency_key.clone().filter(|_| in_flight) else { return };
+        let referral = journey.raw_referral();
+        let endpoint = config.referrals_endpoint();
+        wasm_bindgen_futures::spawn_local(async move {
+            let progress = journey.dispatcher();
+            let result = send_referral(&endpoint, &idempotency_key, &referral, |attempt| {
+                progress.dispatch(Action::Retrying { attempt })
+            })
+            .await;
+            journey.dispatch(match result {
+                Ok(reference) => Action::Sent { reference },
+                Err(failure) => Action::SendFailed(failure),
+            });
+        });
+    });
+}

@@ -1,0 +1,53 @@
+use signpost_core::{ConsentPurpose, CONSENT_VERSION};
+use yew::prelude::*;
+
+use super::error_for;
+use crate::app::{use_journey, use_messages};
+use crate::components::{CheckboxGroup, CheckboxItem, QuestionPage};
+use crate::journey::Action;
+use crate::send::new_idempotency_key;
+
+/// Explicit, separate consent for each purpose. Nothing leaves the browser before this page.
+#[function_component]
+pub fn Consent() -> Html {
+    let journey = use_journey();
+    let messages = use_messages();
+    let purposes = [
+        (ConsentPurpose::ShareWithService, "consent.share"),
+        (ConsentPurpose::ContactMe, "consent.contact"),
+        (ConsentPurpose::Evaluation, "consent.evaluation"),
+    ];
+    let items: Vec<CheckboxItem> = purposes
+        .into_iter()
+        .map(|(purpose, key)| CheckboxItem {
+            value: purpose.as_str().into(),
+            label: messages.t(key).to_owned().into(),
+            checked: journey.answers.consent.contains(&purpose),
+        })
+        .collect();
+    let on_toggle = {
+        let journey = journey.clone();
+        Callback::from(move |value: AttrValue| {
+            let purpose = purposes.into_iter().map(|(p, _)| p).find(|p| p.as_str() == value.as_str());
+            if let Some(purpose) = purpose {
+                let agreed = !journey.answers.consent.contains(&purpose);
+                journey.dispatch(Action::SetConsent(purpose, agreed));
+            }
+        })
+    };
+    let on_submit = {
+        let journey = journey.clone();
+        Callback::from(move |()| journey.dispatch(Action::Send { idempotency_key: new_idempotency_key() }))
+    };
+    html! {
+        <QuestionPage submit_label={messages.t("consent.send").to_owned()} {on_submit}>
+            <h1 class="sp-heading-l" tabindex="-1">{ messages.t("consent.heading") }</h1>
+            <p class="sp-body">{ messages.t("consent.intro") }</p>
+            <CheckboxGroup field="consent.purposes"
+                legend={messages.t("consent.legend").to_owned()}
+                error={error_for(&journey.errors, "consent.purposes", &messages)}
+                {items} {on_toggle} />
+            <p class="sp-body sp-body--small">{ messages.tf("consent.version", &[("version", CONSENT_VERSION)]) }</p>
+        </QuestionPage>
+    }
+}
