@@ -10,8 +10,8 @@ echo "== native tests (signpost-core, signpost-server, the widget's reducer)"
 cargo test --workspace --quiet
 
 echo "== wasm component tests in headless Chromium"
-PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet test --headless --chrome \
-  --chromedriver "$(command -v chromedriver)"
+PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
+  --chromedriver "$(command -v chromedriver)" -- --test component
 
 echo "== browser journeys against the running service"
 scripts/build-widget.sh

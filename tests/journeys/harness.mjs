@@ -1,0 +1,102 @@
+// What every browser journey needs: the real signpost-server on a free port with a fresh
+// SQLite file, headless Chromium (Debian's), axe-core, and a way to read what was stored.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const serverBin = process.env.SIGNPOST_SERVER_BIN ?? join(root, 'target/debug/signpost-server');
+const siteDir = process.env.SIGNPOST_SITE ?? join(root, 'dist');
+
+/** Starts signpost-server on 127.0.0.1 with a fresh database; resolves once it listens. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'signpost-journey-'));
+  const db = join(dir, 'signpost.db');
+  const child = spawn(serverBin, ['serve', '--addr', '127.0.0.1:0', '--db', db, '--site', siteDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = seen.match(/listening on (http:\/\/[\d.:]+)/);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`signpost-server exited (${code}) before listening: ${seen}`)));
+  });
+  return {
+    url,
+    db,
+    /** The stored referral, as `signpost-server referral show` prints it. */
+    stored(reference) {
+      const out = execFileSync(serverBin, ['referral', 'show', reference, '--db', db], { encoding: 'utf8' });
+      return JSON.parse(out);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs (TOOLCHAIN.md). */
+export async function launchBrowser() {
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh page that fails the test on any script error. */
+export async function openPage(browser, url, { viewport = { width: 1024, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().includes('favicon')) problems.push(`console: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.locator('signpost-widget h1').waitFor();
+  return { page, context, problems };
+}
+
+/**
+ * Runs axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the whole document, which reaches
+ * into the widget's open shadow root, and returns the violations in a readable form.
+ */
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
+}
+
+/** The named referral fixtures shared with signpost-core and signpost-server. */
+export function fixture(kind, name) {
+  return JSON.parse(readFileSync(join(root, 'tests/fixtures/referrals', kind, `${name}.json`), 'utf8'));
+}
+
+export function fixtureNames(kind) {
+  return readdirSync(join(root, 'tests/fixtures/referrals', kind)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+}
+
+/** The widget's page heading text (inside the shadow root; Playwright's CSS pierces it). */
+export async function heading(page) {
+  return (await page.locator('signpost-widget h1').innerText()).trim();
+}
