@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the release widget and prints what a browser downloads: each file raw, gzip and brotli.
+# Usage: scripts/size-report.sh [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ "${1:-}" = "--no-build" ] || { scripts/setup.sh >/dev/null; scripts/build-widget.sh; }
+
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+printf '%-28s %12s %12s %12s\n' file raw gzip brotli
+total_raw=0 total_gz=0 total_br=0
+for file in signpost_widget_bg.wasm signpost_widget.js embed.js signpost.css; do
+  path="dist/widget/$file"
+  raw=$(stat -c %s "$path")
+  gz=$(gzip -9 -c "$path" | wc -c)
+  br=$(brotli -q 11 -c "$path" | wc -c)
+  total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
+  printf '%-28s %12s %12s %12s\n' "$file" "$(kib "$raw")" "$(kib "$gz")" "$(kib "$br")"
+done
+printf '%-28s %12s %12s %12s\n' "total" "$(kib "$total_raw")" "$(kib "$total_gz")" "$(kib "$total_br")"
+echo "budget: 100 KiB compressed on the wire before the first question works (../shared/BUDGETS.md)"
