@@ -6,6 +6,7 @@ pub mod error;
 pub mod fields;
 pub mod need;
 pub mod referral;
+pub mod score;
 
 pub use consent::{ConsentPurpose, CONSENT_VERSION};
 pub use error::{ReferralError, ReferralErrors};
