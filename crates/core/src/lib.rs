@@ -5,6 +5,7 @@ pub mod consent;
 pub mod error;
 pub mod fields;
 pub mod need;
+pub mod questionnaire;
 pub mod referral;
 pub mod score;
 
