@@ -1,1 +1,210 @@
-fn main() {}
+//! The `signpost-server` command: `serve` runs the service; `referral show` prints a stored
+//! referral (the browser journeys use it to check what was stored).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use axum::http::HeaderValue;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use serde_json::Value;
+use signpost_server::config::{parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY};
+use signpost_server::db::{self, StoredReferral};
+use signpost_server::{app, reference, AppState, Config, Db};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "signpost-server", version, about = "Signpost's intake service")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service: the API and the site.
+    Serve(ServeArgs),
+    /// Read stored referrals.
+    Referral {
+        #[command(subcommand)]
+        command: ReferralCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The address to listen on (port 0 picks a free one; the line printed says which).
+    #[arg(long, env = "SIGNPOST_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The SQLite database; it and its folder are created if missing.
+    #[arg(long, env = "SIGNPOST_DB", default_value = "data/signpost.db")]
+    db: PathBuf,
+    /// The built site to serve: index.html, widget/, demo/.
+    #[arg(long, env = "SIGNPOST_SITE", default_value = "dist")]
+    site: PathBuf,
+    /// An origin whose pages may send referrals, like https://practice.example.scot. Repeat for
+    /// several; by default only pages served by this service may.
+    #[arg(long = "allow-origin", env = "SIGNPOST_ALLOW_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    allow_origins: Vec<HeaderValue>,
+    /// The Content-Security-Policy sent with the site's pages.
+    #[arg(long, env = "SIGNPOST_CSP", default_value = DEFAULT_CONTENT_SECURITY_POLICY, value_parser = parse_header_value)]
+    content_security_policy: HeaderValue,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReferralCommand {
+    /// Print one stored referral as JSON.
+    Show {
+        /// The reference, like SP-7K3M-Q9X2.
+        reference: String,
+        #[arg(long, env = "SIGNPOST_DB", default_value = "data/signpost.db")]
+        db: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Logs go to stderr: stdout carries only what a script reads (the listening line, JSON).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let result = match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Referral {
+            command: ReferralCommand::Show { reference, db },
+        } => show(&reference, &db),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("signpost-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("could not create {}: {e}", parent.display()))?;
+    }
+    let db = Db::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    if !args.site.join("index.html").is_file() {
+        tracing::warn!(site = %args.site.display(), "no index.html in the site folder; only the API will answer");
+    }
+    let config = Config {
+        site_dir: args.site,
+        allowed_origins: args.allow_origins,
+        content_security_policy: args.content_security_policy,
+    };
+    let router = app(AppState::new(db, config));
+
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("could not start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = TcpListener::bind(args.addr)
+            .await
+            .map_err(|e| format!("could not listen on {}: {e}", args.addr))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        // Tests and scripts wait for this exact line.
+        println!("signpost-server listening on http://{addr}");
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| format!("the server stopped: {e}"))
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; requests in flight are finished, new connections refused.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "could not listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// `referral show` prints this, one JSON object.
+#[derive(Debug, Serialize)]
+struct ShownReferral {
+    reference: String,
+    received_at: String,
+    status: String,
+    channel: String,
+    practice: String,
+    language: String,
+    consent: ShownConsent,
+    /// The canonical body, exactly as stored.
+    referral: Value,
+}
+
+#[derive(Debug, Serialize)]
+struct ShownConsent {
+    version: String,
+    purposes: Value,
+    consented_at: String,
+}
+
+fn show(reference: &str, path: &Path) -> Result<(), String> {
+    if !reference::is_well_formed(reference) {
+        return Err(format!(
+            "{reference:?} is not a reference; they look like SP-7K3M-Q9X2"
+        ));
+    }
+    let db = Db::open_existing(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let reference_owned = reference.to_owned();
+    let stored = db
+        .call_blocking(move |conn| db::find(conn, &reference_owned))
+        .map_err(|e| format!("could not read {}: {e}", path.display()))?
+        .ok_or_else(|| format!("no referral {reference} in {}", path.display()))?;
+    let shown = shown(stored)
+        .map_err(|e| format!("the stored referral {reference} is not valid JSON: {e}"))?;
+    let json = serde_json::to_string(&shown).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
+}
+
+fn shown(stored: StoredReferral) -> Result<ShownReferral, serde_json::Error> {
+    Ok(ShownReferral {
+        reference: stored.reference,
+        received_at: stored.received_at,
+        status: stored.status,
+        channel: stored.channel,
+        practice: stored.practice,
+        language: stored.language,
+        consent: ShownConsent {
+            version: stored.consent_version,
+            purposes: serde_json::from_str(&stored.consent_purposes)?,
+            consented_at: stored.consented_at,
+        },
+        referral: serde_json::from_str(&stored.body)?,
+    })
+}

@@ -1,0 +1,93 @@
+//! Only the configured embedding origins may send referrals from a browser.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+
+use crate::helpers::{valid_fixture, TestApp, TestResponse};
+
+const PRACTICE: &str = "https://practice.example.scot";
+
+fn app_allowing_the_practice() -> TestApp {
+    TestApp::with_config(|config| config.allowed_origins = vec![PRACTICE.parse().unwrap()])
+}
+
+async fn preflight(app: &TestApp, origin: &str) -> TestResponse {
+    let request = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/v1/referrals")
+        .header(header::ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "content-type,idempotency-key",
+        )
+        .body(Body::empty())
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn a_configured_origin_may_post_with_the_two_headers() {
+    let app = app_allowing_the_practice();
+    let response = preflight(&app, PRACTICE).await;
+    assert!(response.status.is_success(), "{}", response.status);
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some(PRACTICE)
+    );
+    assert_eq!(
+        response.header("access-control-allow-methods"),
+        Some("POST")
+    );
+    let headers = response
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("content-type") && headers.contains("idempotency-key"),
+        "{headers}"
+    );
+    assert_eq!(response.header("access-control-allow-credentials"), None);
+
+    let request = Request::post("/api/v1/referrals")
+        .header(header::ORIGIN, PRACTICE)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", "cors-1")
+        .body(Body::from(valid_fixture().text))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status, StatusCode::CREATED);
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some(PRACTICE)
+    );
+    assert_eq!(
+        response.header("access-control-expose-headers"),
+        None,
+        "nothing exposed"
+    );
+}
+
+#[tokio::test]
+async fn another_origin_is_refused() {
+    let app = app_allowing_the_practice();
+    for origin in [
+        "https://elsewhere.example",
+        "https://practice.example.scot.evil.example",
+        "null",
+    ] {
+        let response = preflight(&app, origin).await;
+        assert_eq!(
+            response.header("access-control-allow-origin"),
+            None,
+            "{origin}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn by_default_no_other_origin_is_allowed() {
+    let app = TestApp::new();
+    let response = preflight(&app, PRACTICE).await;
+    assert_eq!(response.header("access-control-allow-origin"), None);
+}

@@ -1,0 +1,11 @@
+//! The service's API and site, driven through `app(state)` against real SQLite files: one
+//! integration test binary (so it links once), one module per concern.
+
+mod helpers;
+
+mod cli;
+mod cors;
+mod fixtures;
+mod health;
+mod referrals;
+mod site;
