@@ -2,12 +2,13 @@
 
 use std::rc::Rc;
 
-use signpost_core::Language;
+use signpost_core::fields::CalendarDate;
+use signpost_core::{Language, Questionnaire};
 use yew::prelude::*;
 
 use crate::components::ExitThisPage;
 use crate::config::Config;
-use crate::hooks::{use_focus_on_change, use_send};
+use crate::hooks::{use_error_title, use_focus_on_change, use_send};
 use crate::i18n::Messages;
 use crate::journey::{Action, Journey, Setting, Step};
 use crate::pages;
@@ -32,6 +33,14 @@ pub fn use_config() -> Rc<Config> {
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub config: Rc<Config>,
+    pub setting: Loaded,
+}
+
+/// What the widget loads or reads once at start: the questionnaire and today's date.
+#[derive(Clone, PartialEq)]
+pub struct Loaded {
+    pub questionnaire: Rc<Questionnaire>,
+    pub today: CalendarDate,
 }
 
 #[function_component]
@@ -39,11 +48,15 @@ pub fn App(props: &AppProps) -> Html {
     let config = props.config.clone();
     let journey = use_reducer({
         let config = config.clone();
+        let setting = props.setting.clone();
         move || {
             Journey::new(Setting {
                 practice: config.practice.clone(),
                 channel: config.channel(),
                 language: config.language,
+                questionnaire: setting.questionnaire,
+                instrument: config.instrument,
+                today: setting.today,
             })
         }
     });
@@ -66,8 +79,14 @@ fn Frame() -> Html {
     let journey = use_journey();
     let messages = use_messages();
     let page_ref = use_node_ref();
-    let focus_key = (std::mem::discriminant(&journey.step), journey.urgent_help_open, journey.errors.clone());
+    let focus_key = (journey.step.clone(), journey.urgent_help_open, journey.problems.clone());
     use_focus_on_change(focus_key, page_ref.clone());
+    use_error_title(!journey.problems.is_empty(), messages.t("common.error_prefix").to_owned());
+    // Told politely after each move, alongside the heading that takes focus: where the person is.
+    let announcement = journey
+        .progress()
+        .map(|(current, total)| messages.tf("common.step_of", &[("current", &current.to_string()), ("total", &total.to_string())]))
+        .unwrap_or_default();
 
     let open_urgent_help = {
         let journey = journey.clone();
@@ -84,9 +103,10 @@ fn Frame() -> Html {
     } else {
         match &journey.step {
             Step::Start => html! { <pages::Start /> },
-            Step::Needs => html! { <pages::Needs /> },
-            Step::Name => html! { <pages::Name /> },
-            Step::Contact => html! { <pages::Contact /> },
+            Step::Page(index) if journey.is_wellbeing(*index) => html! { <pages::Wellbeing key={*index} /> },
+            Step::Page(index) => html! { <pages::QuestionnairePage key={*index} index={*index} /> },
+            Step::UrgentAdvice => html! { <pages::UrgentAdvice /> },
+            Step::CheckAnswers => html! { <pages::CheckAnswers /> },
             Step::Consent => html! { <pages::Consent /> },
             Step::Sending(delivery) => html! { <pages::Sending delivery={delivery.clone()} /> },
             Step::Confirmation { reference } => html! { <pages::Confirmation reference={reference.clone()} /> },
@@ -103,6 +123,7 @@ fn Frame() -> Html {
                 }
             </div>
             <div class="sp-widget__page" ref={page_ref}>{ page }</div>
+            <div class="sp-visually-hidden" role="status" aria-live="polite">{ announcement }</div>
         </section>
     }
 }

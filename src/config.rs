@@ -1,6 +1,6 @@
 //! What the embedding page says through the element's attributes.
 
-use signpost_core::{Channel, Language};
+use signpost_core::{Channel, Instrument, Language};
 
 /// How the widget is being used (DESIGN.md, the three journeys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct Config {
     pub language: Language,
     /// Where *Exit this page* goes: a neutral site that gives nothing away.
     pub exit_url: String,
+    /// The wellbeing scale to ask; `None` (`instrument="none"`) leaves the check-in out.
+    pub instrument: Option<Instrument>,
 }
 
 /// A neutral page that loads quickly and says nothing about why the person was here.
@@ -43,7 +45,13 @@ impl Config {
             .map(|url| url.trim().to_owned())
             .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
             .unwrap_or_else(|| DEFAULT_EXIT_URL.to_owned());
+        let instrument = match attribute("instrument").as_deref().map(str::trim) {
+            Some("none") => None,
+            Some("swemwbs") => Some(Instrument::Swemwbs),
+            _ => Some(Instrument::Wemwbs),
+        };
         Self {
+            instrument,
             service: attribute("service").unwrap_or_default().trim().trim_end_matches('/').to_owned(),
             practice: attribute("practice").unwrap_or_default().trim().to_owned(),
             mode,
@@ -79,6 +87,13 @@ mod tests {
         assert_eq!(c.language, Language::En);
         assert_eq!(c.exit_url, DEFAULT_EXIT_URL);
         assert_eq!(c.referrals_endpoint(), "/api/v1/referrals");
+        assert_eq!(c.instrument, Some(Instrument::Wemwbs));
+    }
+
+    #[test]
+    fn the_instrument_can_be_short_or_none() {
+        assert_eq!(config(&[("instrument", "swemwbs")]).instrument, Some(Instrument::Swemwbs));
+        assert_eq!(config(&[("instrument", "none")]).instrument, None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use signpost_core::{ContactMethod, Need, ReferralError};
+use signpost_core::AnswerError;
 
 const ENGLISH: &str = include_str!("../static/i18n/en.json");
 
@@ -38,21 +38,32 @@ impl Messages {
         values.iter().fold(self.t(key).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     }
 
-    pub fn need(&self, need: Need) -> &str {
-        self.t_owned_key(format!("need.{}", need.as_str()))
+    /// A text of the questionnaire: `question.{id}.{part}` (label, hint, error_missing).
+    pub fn question(&self, id: &str, part: &str) -> Option<&str> {
+        self.0.get(&format!("question.{id}.{part}")).map(String::as_str)
     }
 
-    pub fn contact_method(&self, method: ContactMethod) -> &str {
-        self.t_owned_key(format!("contact.method.{}", method.as_str()))
+    /// An option's words: `question.{id}.option.{value}`; yes and no are shared.
+    pub fn option(&self, question: &str, value: &str) -> String {
+        match self.0.get(&format!("question.{question}.option.{value}")) {
+            Some(text) => text.clone(),
+            None => self.t(&format!("common.{value}")).to_owned(),
+        }
     }
 
-    /// The person-facing message for a validation error, in this language.
-    pub fn error(&self, error: &ReferralError) -> &str {
-        self.t_owned_key(format!("error.{}", error.code()))
-    }
-
-    fn t_owned_key(&self, key: String) -> &str {
-        self.0.get(&key).map_or("", String::as_str)
+    /// What to tell the person about a refused answer: the question's own "missing" message,
+    /// or the message for the kind of problem ("Enter a UK postcode, like EH1 1YZ").
+    pub fn answer_error(&self, question: &str, error: AnswerError) -> String {
+        if error.is_missing() {
+            if let Some(specific) = self.question(question, "error_missing") {
+                return specific.to_owned();
+            }
+        }
+        let max = match error {
+            AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max }) => max.to_string(),
+            _ => String::new(),
+        };
+        self.tf(&format!("error.{}", error.code()), &[("max", &max)])
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -63,8 +74,8 @@ impl Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use signpost_core::fields::{EmailError, FreeTextError, PhoneNumberError, PracticeCodeError};
-    use signpost_core::ConsentPurpose;
+    use signpost_core::questionnaire::QuestionKind;
+    use signpost_core::{default_questionnaire, AnswerError};
     use std::path::Path;
 
     /// Every `t("…")` and `tf("…"` literal in the widget's source.
@@ -101,40 +112,40 @@ mod tests {
     }
 
     #[test]
-    fn every_need_method_and_error_has_an_english_message() {
+    fn every_question_option_and_error_has_english_words() {
         let english = Messages::english();
-        for need in Need::ALL {
-            assert!(!english.need(need).is_empty(), "need.{}", need.as_str());
+        let questionnaire = default_questionnaire();
+        for page in questionnaire.pages() {
+            if page.questions.len() > 1 {
+                assert!(english.0.contains_key(&format!("page.{}.heading", page.id)), "page.{}.heading", page.id);
+            }
+            for question in &page.questions {
+                for part in ["label", "error_missing"] {
+                    assert!(english.question(&question.id, part).is_some(), "question.{}.{part}", question.id);
+                }
+                let options = match &question.kind {
+                    QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => options.clone(),
+                    _ => Vec::new(),
+                };
+                for option in options {
+                    assert!(english.0.contains_key(&format!("question.{}.option.{option}", question.id)), "{}: {option}", question.id);
+                }
+            }
         }
-        for method in ContactMethod::ALL {
-            assert!(!english.contact_method(method).is_empty(), "contact.method.{}", method.as_str());
+        for code in ["answer_not_an_option", "text_too_long", "phone_invalid_characters", "phone_not_uk", "email_too_long",
+            "email_malformed", "postcode_not_uk", "date_not_real", "date_in_future", "date_too_long_ago",
+            "consent_share_missing", "consent_contact_missing"] {
+            assert!(english.0.contains_key(&format!("error.{code}")), "error.{code}");
         }
-        let errors = [
-            ReferralError::UnsupportedSchema,
-            ReferralError::Practice(PracticeCodeError::Empty),
-            ReferralError::Practice(PracticeCodeError::Malformed),
-            ReferralError::NoNeeds,
-            ReferralError::Name(FreeTextError::Empty),
-            ReferralError::Name(FreeTextError::TooLong { max: 100 }),
-            ReferralError::NoContactMethod,
-            ReferralError::Phone(PhoneNumberError::Empty),
-            ReferralError::Phone(PhoneNumberError::InvalidCharacters),
-            ReferralError::Phone(PhoneNumberError::NotUkNumber),
-            ReferralError::Email(EmailError::Empty),
-            ReferralError::Email(EmailError::TooLong),
-            ReferralError::Email(EmailError::NotAnEmailAddress),
-            ReferralError::ConsentVersion,
-            ReferralError::ConsentMissing(ConsentPurpose::ShareWithService),
-            ReferralError::ConsentMissing(ConsentPurpose::ContactMe),
-        ];
-        for error in errors {
-            assert!(!english.error(&error).is_empty(), "error.{}", error.code());
-        }
+        assert_eq!(
+            english.answer_error("name", AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max: 100 })),
+            "This answer must be 100 characters or fewer"
+        );
     }
 
     #[test]
     fn placeholders_are_filled() {
         let english = Messages::english();
-        assert_eq!(english.tf("common.step_of", &[("current", "2"), ("total", "4")]), "Question 2 of 4");
+        assert_eq!(english.tf("common.step_of", &[("current", "2"), ("total", "4")]), "Page 2 of 4");
     }
 }

@@ -1,24 +1,29 @@
-//! The whole flow of a referral as plain data: `Step`, `Action` and the reducer.
-//! Components render a `Journey` and dispatch `Action`s; every decision is made here,
-//! so the flow is tested natively with ordinary `#[test]`s.
+//! The whole flow of a referral as plain data: `Step`, `Action` and the reducer. The pages come
+//! from the questionnaire file; components render a `Journey` and dispatch `Action`s, and every
+//! decision is made here, so the flow is tested natively with ordinary `#[test]`s.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use signpost_core::fields::{Email, PersonName, PhoneNumber};
-use signpost_core::referral::{RawConsent, RawContact, RawPerson};
+use signpost_core::answers::check_answer;
+use signpost_core::fields::{CalendarDate, DateOfBirth};
+use signpost_core::questionnaire::{Page, QuestionKind};
 use signpost_core::{
-    Channel, ConsentPurpose, ContactMethod, Language, Need, RawReferral, ReferralError, CONSENT_VERSION, SCHEMA,
+    AnswerError, AnswerValue, Answers, Channel, ConsentPurpose, Instrument, Language, Questionnaire, QuestionnaireRef,
+    RawReferral, RawWellbeing, CONSENT_VERSION, SCHEMA,
 };
+use signpost_core::referral::RawConsent;
+use std::collections::BTreeSet;
 use yew::Reducible;
 
 /// Where the person is in the journey.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     Start,
-    Needs,
-    Name,
-    Contact,
+    /// A page of the questionnaire, by its index in the file.
+    Page(usize),
+    /// After "yes" to "Do you need help urgently today?": the crisis lines, then on with the form.
+    UrgentAdvice,
+    CheckAnswers,
     Consent,
     /// The referral is on its way, or failed to go; the answers are kept until it is acknowledged.
     Sending(Delivery),
@@ -43,32 +48,58 @@ pub enum SendFailure {
     Rejected { code: String, message: String },
 }
 
-/// Every answer the person has given so far, kept when they go back or change an answer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Answers {
-    pub needs: BTreeSet<Need>,
-    pub name: String,
-    pub contact_method: Option<ContactMethod>,
-    pub phone: String,
-    pub email: String,
-    pub consent: BTreeSet<ConsentPurpose>,
+/// A problem on the current page, found when the person pressed Continue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    Answer { question: String, error: AnswerError },
+    /// A wellbeing statement left unanswered (numbered from 1), when others were answered.
+    WellbeingItem { item: usize },
+    Consent(ConsentPurpose),
 }
 
-/// What the embedding page told the widget; fixed for the life of a journey.
+impl Problem {
+    /// The wire-format path of the field, from which the control's id is derived.
+    pub fn field(&self) -> String {
+        match self {
+            Problem::Answer { question, .. } => format!("answers.{question}"),
+            Problem::WellbeingItem { item } => format!("wellbeing.items.{item}"),
+            Problem::Consent(_) => "consent.purposes".to_owned(),
+        }
+    }
+}
+
+/// The wellbeing check-in's answers: one per statement, or skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wellbeing {
+    pub instrument: Instrument,
+    pub items: Vec<Option<u8>>,
+    pub skipped: bool,
+}
+
+/// What the embedding page told the widget, and what it loaded; fixed for a journey.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
     pub practice: String,
     pub channel: Channel,
     pub language: Language,
+    pub questionnaire: Rc<Questionnaire>,
+    /// The scale the embedding page chose; `None` leaves the check-in out.
+    pub instrument: Option<Instrument>,
+    /// Bounds dates of birth; the widget reads the browser's clock once at start.
+    pub today: CalendarDate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Journey {
     pub setting: Setting,
     pub step: Step,
+    /// Every answer given, kept when going back; hidden questions' answers are not sent.
     pub answers: Answers,
-    /// The problems found on the current page when the person last pressed Continue.
-    pub errors: Vec<ReferralError>,
+    pub wellbeing: Option<Wellbeing>,
+    pub consent: BTreeSet<ConsentPurpose>,
+    pub problems: Vec<Problem>,
+    /// Set by a Change link on the check-answers page: Continue goes back there.
+    pub changing: bool,
     /// Made once per referral and kept across retries, so a repeated send is recognised.
     /// Cleared when an answer changes: different answers are a different referral.
     pub idempotency_key: Option<String>,
@@ -81,15 +112,18 @@ pub struct Journey {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Begin,
-    ToggleNeed(Need),
-    SetName(String),
-    ChooseContact(ContactMethod),
-    SetPhone(String),
-    SetEmail(String),
+    /// A single answer: text, a choice, yes/no, or a date as `year-month-day` parts.
+    SetAnswer { question: String, value: String },
+    /// Ticks or unticks one option of a several-choice question.
+    ToggleChoice { question: String, option: String },
+    SetWellbeingItem { item: usize, value: u8 },
+    SkipWellbeing,
     SetConsent(ConsentPurpose, bool),
     Continue,
     Back,
-    /// Consent page's "Agree and send"; the key is made by the caller so the reducer stays pure.
+    /// A Change link on the check-answers page: go to that page, then come back.
+    Change { page: usize },
+    /// *Agree and send*; the key is made by the caller so the reducer stays pure.
     Send { idempotency_key: String },
     Retrying { attempt: u32 },
     Sent { reference: String },
@@ -101,153 +135,303 @@ pub enum Action {
     Reset,
 }
 
+/// The question whose "yes" leads to the urgent advice.
+const URGENT_QUESTION: &str = "urgent";
+
 impl Journey {
     pub fn new(setting: Setting) -> Self {
+        let wellbeing = setting.instrument.map(|instrument| Wellbeing {
+            instrument,
+            items: vec![None; instrument.item_count()],
+            skipped: false,
+        });
         Self {
             setting,
             step: Step::Start,
-            answers: Answers::default(),
-            errors: Vec::new(),
+            answers: Answers::new(),
+            wellbeing,
+            consent: BTreeSet::new(),
+            problems: Vec::new(),
+            changing: false,
             idempotency_key: None,
             urgent_help_open: false,
             sends_started: 0,
         }
     }
 
-    /// The question pages in order; used for Continue, Back and the progress indicator.
-    pub const QUESTIONS: [Step; 4] = [Step::Needs, Step::Name, Step::Contact, Step::Consent];
-
-    /// "Question 2 of 4", for the progress indicator; `None` off the question pages.
-    pub fn progress(&self) -> Option<(usize, usize)> {
-        let index = Self::QUESTIONS.iter().position(|s| *s == self.step)?;
-        Some((index + 1, Self::QUESTIONS.len()))
+    pub fn questionnaire(&self) -> &Questionnaire {
+        &self.setting.questionnaire
     }
 
-    /// The referral as it will be sent: built from the answers, never from page state.
+    pub fn page(&self, index: usize) -> &Page {
+        &self.questionnaire().pages()[index]
+    }
+
+    /// The questionnaire pages this person is asked, in order, given their answers so far.
+    pub fn visible_pages(&self) -> Vec<usize> {
+        let answers = self.answers_for_checking();
+        self.questionnaire()
+            .visible_pages(&answers)
+            .filter(|(_, page)| !self.is_wellbeing_page(page) || self.wellbeing.is_some())
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    /// Whether page `index` is the wellbeing check-in, which has a page of its own.
+    pub fn is_wellbeing(&self, index: usize) -> bool {
+        self.is_wellbeing_page(self.page(index))
+    }
+
+    fn is_wellbeing_page(&self, page: &Page) -> bool {
+        page.questions.iter().any(|q| q.kind == QuestionKind::Instrument)
+    }
+
+    /// "Page 3 of 12": the visible pages, then check answers and consent.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        let pages = self.visible_pages();
+        let total = pages.len() + 2;
+        let current = match self.step {
+            Step::Page(index) => pages.iter().position(|p| *p == index)? + 1,
+            Step::CheckAnswers => pages.len() + 1,
+            Step::Consent => pages.len() + 2,
+            _ => return None,
+        };
+        Some((current, total))
+    }
+
+    /// The answers as core checks them: dates typed as day, month and year become YYYY-MM-DD.
+    pub fn answers_for_checking(&self) -> Answers {
+        let mut answers = self.answers.clone();
+        for page in self.questionnaire().pages() {
+            for question in page.questions.iter().filter(|q| q.kind == QuestionKind::Date) {
+                if let Some(AnswerValue::One(parts)) = answers.get(&question.id) {
+                    if parts.split('-').all(|part| part.trim().is_empty()) {
+                        answers.remove(&question.id);
+                        continue;
+                    }
+                    let iso = date_parts(parts).and_then(|(d, m, y)| {
+                        DateOfBirth::from_parts(d, m, y, self.setting.today).ok().map(|dob| dob.date().to_iso())
+                    });
+                    let value = iso.unwrap_or_else(|| parts.clone());
+                    answers.insert(question.id.clone(), AnswerValue::One(value));
+                }
+            }
+        }
+        answers
+    }
+
+    /// The referral as it will be sent: only the answers to questions asked, in canonical form.
     pub fn raw_referral(&self) -> RawReferral {
-        let answers = &self.answers;
-        let method = answers.contact_method;
-        let wants_phone = method.is_some_and(ContactMethod::needs_phone);
-        let wants_email = method == Some(ContactMethod::Email);
+        let questionnaire = self.questionnaire();
+        let mut answers = self.answers_for_checking();
+        // Answers to questions no longer asked (a need unticked) stay in memory for going back,
+        // but are never sent.
+        let asked: BTreeSet<String> = questionnaire
+            .visible_pages(&answers)
+            .flat_map(|(_, page)| questionnaire.visible_questions(page, &answers).map(|q| q.id.clone()))
+            .collect();
+        answers.retain(|id, _| asked.contains(id));
+        let canonical = questionnaire.canonical_answers(&answers, self.setting.today).unwrap_or(answers);
+        let wellbeing = self.wellbeing.as_ref().filter(|w| !w.skipped).and_then(|w| {
+            let items: Option<Vec<u8>> = w.items.iter().copied().collect();
+            items.map(|items| RawWellbeing { instrument: w.instrument, items })
+        });
         RawReferral {
             schema: SCHEMA.to_owned(),
             practice: self.setting.practice.clone(),
             channel: self.setting.channel,
             language: self.setting.language,
-            needs: answers.needs.iter().copied().collect(),
-            person: RawPerson { name: answers.name.trim().to_owned() },
-            contact: RawContact {
-                methods: method.into_iter().collect(),
-                // Only the detail for the chosen way travels: data minimisation.
-                phone: wants_phone.then(|| answers.phone.trim().to_owned()),
-                email: wants_email.then(|| answers.email.trim().to_owned()),
+            questionnaire: QuestionnaireRef {
+                id: questionnaire.id().to_owned(),
+                version: questionnaire.version().to_owned(),
             },
-            consent: RawConsent {
-                version: CONSENT_VERSION.to_owned(),
-                purposes: answers.consent.iter().copied().collect(),
-            },
+            answers: canonical,
+            wellbeing,
+            consent: RawConsent { version: CONSENT_VERSION.to_owned(), purposes: self.consent.iter().copied().collect() },
         }
     }
 
-    fn page_errors(&self) -> Vec<ReferralError> {
-        let answers = &self.answers;
-        let mut errors = Vec::new();
-        match self.step {
-            Step::Needs if answers.needs.is_empty() => errors.push(ReferralError::NoNeeds),
-            Step::Name => errors.extend(PersonName::parse(&answers.name).err().map(ReferralError::Name)),
-            Step::Contact => match answers.contact_method {
-                None => errors.push(ReferralError::NoContactMethod),
-                Some(ContactMethod::Email) => {
-                    errors.extend(Email::parse(&answers.email).err().map(ReferralError::Email))
-                }
-                Some(_) => errors.extend(PhoneNumber::parse(&answers.phone).err().map(ReferralError::Phone)),
-            },
-            Step::Consent => errors.extend(
-                ConsentPurpose::REQUIRED
-                    .into_iter()
-                    .filter(|p| !answers.consent.contains(p))
-                    .map(ReferralError::ConsentMissing),
-            ),
-            _ => {}
+    /// The problems on page `index`; date errors come from the typed parts, as people typed them.
+    fn page_problems(&self, index: usize) -> Vec<Problem> {
+        let page = self.page(index);
+        if self.is_wellbeing_page(page) {
+            return self.wellbeing_problems();
         }
-        errors
+        let answers = self.answers_for_checking();
+        self.questionnaire()
+            .visible_questions(page, &answers)
+            .filter_map(|question| {
+                let error = match (&question.kind, self.answers.get(&question.id)) {
+                    (QuestionKind::Date, Some(AnswerValue::One(parts))) => match date_parts(parts) {
+                        Some((d, m, y)) => DateOfBirth::from_parts(d, m, y, self.setting.today)
+                            .err()
+                            .map(signpost_core::AnswerError::Date)
+                            .filter(|e| !e.is_missing() || question.required),
+                        None => check_answer(question, answers.get(&question.id), self.setting.today).err(),
+                    },
+                    _ => check_answer(question, answers.get(&question.id), self.setting.today).err(),
+                };
+                error.map(|error| Problem::Answer { question: question.id.clone(), error })
+            })
+            .collect()
     }
 
-    fn next_question(&self) -> Option<Step> {
-        let index = Self::QUESTIONS.iter().position(|s| *s == self.step)?;
-        Self::QUESTIONS.get(index + 1).cloned()
+    /// All statements answered, none answered (then Continue asks to answer or skip), or some:
+    /// each unanswered one is named.
+    fn wellbeing_problems(&self) -> Vec<Problem> {
+        let Some(wellbeing) = &self.wellbeing else { return Vec::new() };
+        if wellbeing.skipped {
+            return Vec::new();
+        }
+        let unanswered: Vec<usize> =
+            wellbeing.items.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i + 1).collect();
+        if unanswered.len() == wellbeing.items.len() {
+            return vec![Problem::Answer { question: "wellbeing".into(), error: AnswerError::Missing }];
+        }
+        unanswered.into_iter().map(|item| Problem::WellbeingItem { item }).collect()
+    }
+
+    fn next_after(&self, index: usize) -> Step {
+        let pages = self.visible_pages();
+        if self.changing {
+            // Back to the check-answers page, unless the change revealed a page still to answer.
+            let unanswered = pages.iter().find(|p| **p > index && !self.page_problems(**p).is_empty());
+            return unanswered.map_or(Step::CheckAnswers, |p| Step::Page(*p));
+        }
+        pages.into_iter().find(|p| *p > index).map_or(Step::CheckAnswers, Step::Page)
     }
 
     fn previous(&self) -> Step {
+        let pages = self.visible_pages();
+        let before = |index: usize| pages.iter().rev().find(|p| **p < index).map_or(Step::Start, |p| Step::Page(*p));
         match &self.step {
-            Step::Start | Step::Confirmation { .. } => self.step.clone(),
-            Step::Sending(_) => Step::Consent,
-            step => {
-                let index = Self::QUESTIONS.iter().position(|s| s == step).unwrap_or(0);
-                index.checked_sub(1).map_or(Step::Start, |i| Self::QUESTIONS[i].clone())
-            }
+            Step::Page(index) => before(*index),
+            Step::UrgentAdvice => self.urgent_page().map_or(Step::Start, Step::Page),
+            Step::CheckAnswers => pages.last().map_or(Step::Start, |p| Step::Page(*p)),
+            Step::Consent | Step::Sending(_) => Step::CheckAnswers,
+            step => step.clone(),
         }
+    }
+
+    fn urgent_page(&self) -> Option<usize> {
+        self.questionnaire().pages().iter().position(|p| p.questions.iter().any(|q| q.id == URGENT_QUESTION))
     }
 
     fn answering(&self) -> bool {
         !matches!(self.step, Step::Sending(Delivery::InFlight { .. }) | Step::Confirmation { .. })
     }
 
-    fn change_answer(mut self, change: impl FnOnce(&mut Answers)) -> Self {
+    fn change_answers(mut self, change: impl FnOnce(&mut Self)) -> Self {
         if !self.answering() {
             return self;
         }
-        let before = self.answers.clone();
-        change(&mut self.answers);
-        if self.answers != before {
+        let before = (self.answers.clone(), self.wellbeing.clone(), self.consent.clone());
+        change(&mut self);
+        if (self.answers.clone(), self.wellbeing.clone(), self.consent.clone()) != before {
             self.idempotency_key = None;
         }
         self
     }
 
     fn go_to(mut self, step: Step) -> Self {
+        if matches!(step, Step::CheckAnswers | Step::Start) {
+            self.changing = false;
+        }
         self.step = step;
-        self.errors.clear();
+        self.problems.clear();
         self.urgent_help_open = false;
         self
+    }
+
+    fn continue_from_page(self, index: usize) -> Self {
+        let problems = self.page_problems(index);
+        if !problems.is_empty() {
+            return Self { problems, ..self };
+        }
+        let urgent = self.page(index).questions.iter().any(|q| q.id == URGENT_QUESTION)
+            && self.answers.get(URGENT_QUESTION) == Some(&AnswerValue::One("yes".into()));
+        if urgent {
+            return self.go_to(Step::UrgentAdvice);
+        }
+        let next = self.next_after(index);
+        self.go_to(next)
     }
 
     /// The reducer, by value so it can be tested without `Rc`.
     pub fn apply(self, action: Action) -> Self {
         match action {
-            Action::Begin if self.step == Step::Start => self.go_to(Step::Needs),
-            Action::ToggleNeed(need) => self.change_answer(|a| {
-                if !a.needs.remove(&need) {
-                    a.needs.insert(need);
+            Action::Begin if self.step == Step::Start => {
+                let first = self.visible_pages().first().map_or(Step::CheckAnswers, |p| Step::Page(*p));
+                self.go_to(first)
+            }
+            Action::SetAnswer { question, value } => self.change_answers(|j| {
+                j.answers.insert(question, AnswerValue::One(value));
+            }),
+            Action::ToggleChoice { question, option } => self.change_answers(|j| {
+                let entry = j.answers.entry(question).or_insert_with(|| AnswerValue::Many(Vec::new()));
+                if let AnswerValue::Many(chosen) = entry {
+                    match chosen.iter().position(|c| *c == option) {
+                        Some(at) => {
+                            chosen.remove(at);
+                        }
+                        None => chosen.push(option),
+                    }
                 }
             }),
-            Action::SetName(name) => self.change_answer(|a| a.name = name),
-            Action::ChooseContact(method) => self.change_answer(|a| a.contact_method = Some(method)),
-            Action::SetPhone(phone) => self.change_answer(|a| a.phone = phone),
-            Action::SetEmail(email) => self.change_answer(|a| a.email = email),
-            Action::SetConsent(purpose, agreed) => self.change_answer(|a| {
+            Action::SetWellbeingItem { item, value } => self.change_answers(|j| {
+                if let Some(wellbeing) = &mut j.wellbeing {
+                    if let (Some(slot), 1..=5) = (wellbeing.items.get_mut(item), value) {
+                        *slot = Some(value);
+                        wellbeing.skipped = false;
+                    }
+                }
+            }),
+            Action::SkipWellbeing => match self.step {
+                Step::Page(index) if self.is_wellbeing_page(self.page(index)) => {
+                    let skipped = self.change_answers(|j| {
+                        if let Some(w) = &mut j.wellbeing {
+                            w.skipped = true;
+                            w.items.iter_mut().for_each(|v| *v = None);
+                        }
+                    });
+                    let next = skipped.next_after(index);
+                    skipped.go_to(next)
+                }
+                _ => self,
+            },
+            Action::SetConsent(purpose, agreed) => self.change_answers(|j| {
                 if agreed {
-                    a.consent.insert(purpose);
+                    j.consent.insert(purpose);
                 } else {
-                    a.consent.remove(&purpose);
+                    j.consent.remove(&purpose);
                 }
             }),
-            Action::Continue => match self.page_errors() {
-                errors if !errors.is_empty() => Self { errors, ..self },
-                _ => match self.next_question() {
-                    Some(next) => self.go_to(next),
-                    None => self,
-                },
-            },
-            Action::Send { idempotency_key } if self.step == Step::Consent => match self.page_errors() {
-                errors if !errors.is_empty() => Self { errors, ..self },
-                _ => {
-                    let key = self.idempotency_key.clone().unwrap_or(idempotency_key);
-                    let sends_started = self.sends_started + 1;
-                    Self { idempotency_key: Some(key), sends_started, ..self }
-                        .go_to(Step::Sending(Delivery::InFlight { attempt: 1 }))
+            Action::Continue => match self.step {
+                Step::Page(index) => self.continue_from_page(index),
+                Step::UrgentAdvice => {
+                    let next = self.urgent_page().map_or(Step::CheckAnswers, |p| self.next_after(p));
+                    self.go_to(next)
                 }
+                Step::CheckAnswers => self.go_to(Step::Consent),
+                _ => self,
             },
+            Action::Change { page } if self.step == Step::CheckAnswers && self.visible_pages().contains(&page) => {
+                Self { changing: true, ..self }.go_to(Step::Page(page))
+            }
+            Action::Send { idempotency_key } if self.step == Step::Consent => {
+                let missing: Vec<Problem> = ConsentPurpose::REQUIRED
+                    .into_iter()
+                    .filter(|p| !self.consent.contains(p))
+                    .map(Problem::Consent)
+                    .collect();
+                if !missing.is_empty() {
+                    return Self { problems: missing, ..self };
+                }
+                let key = self.idempotency_key.clone().unwrap_or(idempotency_key);
+                let sends_started = self.sends_started + 1;
+                Self { idempotency_key: Some(key), sends_started, ..self }
+                    .go_to(Step::Sending(Delivery::InFlight { attempt: 1 }))
+            }
             Action::Retrying { attempt } if matches!(self.step, Step::Sending(_)) => {
                 self.go_to(Step::Sending(Delivery::InFlight { attempt }))
             }
@@ -275,6 +459,13 @@ impl Journey {
     }
 }
 
+/// A date answer is kept as the parts the person typed, `year-month-day`, until it is sent.
+pub fn date_parts(value: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = value.splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((day, month, year))
+}
+
 impl Reducible for Journey {
     type Action = Action;
 
@@ -284,175 +475,4 @@ impl Reducible for Journey {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use signpost_core::fields::{FreeTextError, PhoneNumberError};
-    use signpost_core::Referral;
-
-    fn journey() -> Journey {
-        Journey::new(Setting { practice: "43210".into(), channel: Channel::SelfReferral, language: Language::En })
-    }
-
-    fn run(journey: Journey, actions: impl IntoIterator<Item = Action>) -> Journey {
-        actions.into_iter().fold(journey, Journey::apply)
-    }
-
-    fn answered_to_consent() -> Journey {
-        run(
-            journey(),
-            [
-                Action::Begin,
-                Action::ToggleNeed(Need::Housing),
-                Action::Continue,
-                Action::SetName("Morag Campbell".into()),
-                Action::Continue,
-                Action::ChooseContact(ContactMethod::Phone),
-                Action::SetPhone("07700 900123".into()),
-                Action::Continue,
-            ],
-        )
-    }
-
-    fn agreed() -> [Action; 2] {
-        [
-            Action::SetConsent(ConsentPurpose::ShareWithService, true),
-            Action::SetConsent(ConsentPurpose::ContactMe, true),
-        ]
-    }
-
-    #[test]
-    fn the_happy_path_reaches_consent_with_progress() {
-        let journey = answered_to_consent();
-        assert_eq!(journey.step, Step::Consent);
-        assert_eq!(journey.progress(), Some((4, 4)));
-        assert!(journey.errors.is_empty());
-    }
-
-    #[test]
-    fn continue_without_an_answer_stays_and_names_the_problem() {
-        let on_needs = run(journey(), [Action::Begin, Action::Continue]);
-        assert_eq!(on_needs.step, Step::Needs);
-        assert_eq!(on_needs.errors, [ReferralError::NoNeeds]);
-
-        let on_name = run(journey(), [Action::Begin, Action::ToggleNeed(Need::Food), Action::Continue, Action::Continue]);
-        assert_eq!(on_name.errors, [ReferralError::Name(FreeTextError::Empty)]);
-
-        let on_contact = run(on_name, [Action::SetName("A".into()), Action::Continue, Action::Continue]);
-        assert_eq!(on_contact.errors, [ReferralError::NoContactMethod]);
-        let bad_phone = run(on_contact, [Action::ChooseContact(ContactMethod::Text), Action::SetPhone("123".into()), Action::Continue]);
-        assert_eq!(bad_phone.errors, [ReferralError::Phone(PhoneNumberError::NotUkNumber)]);
-    }
-
-    #[test]
-    fn errors_clear_when_the_page_is_put_right() {
-        let fixed = run(journey(), [Action::Begin, Action::Continue, Action::ToggleNeed(Need::Food), Action::Continue]);
-        assert_eq!(fixed.step, Step::Name);
-        assert!(fixed.errors.is_empty());
-    }
-
-    #[test]
-    fn going_back_keeps_every_answer() {
-        let journey = run(answered_to_consent(), [Action::Back, Action::Back, Action::Back]);
-        assert_eq!(journey.step, Step::Needs);
-        assert!(journey.answers.needs.contains(&Need::Housing));
-        assert_eq!(journey.answers.name, "Morag Campbell");
-        assert_eq!(run(journey, [Action::Back]).step, Step::Start);
-    }
-
-    #[test]
-    fn nothing_is_sent_without_both_required_consents() {
-        let only_share = run(answered_to_consent(), [
-            Action::SetConsent(ConsentPurpose::ShareWithService, true),
-            Action::Send { idempotency_key: "k1".into() },
-        ]);
-        assert_eq!(only_share.step, Step::Consent);
-        assert_eq!(only_share.errors, [ReferralError::ConsentMissing(ConsentPurpose::ContactMe)]);
-        assert_eq!(only_share.idempotency_key, None);
-    }
-
-    #[test]
-    fn the_referral_sent_is_valid_and_carries_only_the_chosen_contact_detail() {
-        let journey = run(answered_to_consent(), [Action::SetEmail("old@example.com".into())]);
-        let journey = run(journey, agreed());
-        let raw = journey.raw_referral();
-        assert_eq!(raw.contact.email, None);
-        let referral = Referral::try_from(raw).expect("a finished journey makes a valid referral");
-        assert_eq!(referral.contact().phone().unwrap().as_ref(), "07700900123");
-        assert_eq!(referral.consent().version(), CONSENT_VERSION);
-    }
-
-    #[test]
-    fn one_idempotency_key_per_referral_across_retries() {
-        let sending = run(answered_to_consent(), agreed().into_iter().chain([Action::Send { idempotency_key: "first".into() }]));
-        assert_eq!(sending.step, Step::Sending(Delivery::InFlight { attempt: 1 }));
-        let failed = run(sending, [Action::SendFailed(SendFailure::Unreachable), Action::Back]);
-        assert_eq!(failed.step, Step::Consent);
-        let resent = run(failed, [Action::Send { idempotency_key: "second".into() }]);
-        assert_eq!(resent.idempotency_key.as_deref(), Some("first"), "same answers, same key");
-    }
-
-    #[test]
-    fn changing_an_answer_after_a_failed_send_makes_a_new_referral() {
-        let failed = run(
-            answered_to_consent(),
-            agreed().into_iter().chain([
-                Action::Send { idempotency_key: "first".into() },
-                Action::SendFailed(SendFailure::Rejected { code: "phone_not_uk".into(), message: "no".into() }),
-                Action::Back,
-                Action::Back,
-                Action::SetPhone("07700 900999".into()),
-            ]),
-        );
-        assert_eq!(failed.idempotency_key, None);
-    }
-
-    #[test]
-    fn answers_cannot_change_while_a_send_is_in_flight() {
-        let sending = run(answered_to_consent(), agreed().into_iter().chain([Action::Send { idempotency_key: "k".into() }]));
-        let after = run(sending.clone(), [Action::SetName("Someone else".into()), Action::Back]);
-        assert_eq!(after, sending);
-    }
-
-    #[test]
-    fn confirmation_only_after_acknowledgement_and_then_answers_are_forgotten() {
-        let on_consent = run(answered_to_consent(), agreed());
-        let premature = run(on_consent.clone(), [Action::Sent { reference: "SP-FAKE".into() }]);
-        assert_eq!(premature.step, Step::Consent, "no confirmation without a send");
-
-        let sent = run(on_consent, [Action::Send { idempotency_key: "k".into() }, Action::Sent { reference: "SP-ABCD-EFGH".into() }]);
-        assert_eq!(sent.step, Step::Confirmation { reference: "SP-ABCD-EFGH".into() });
-        assert_eq!(sent.answers, Answers::default());
-        assert_eq!(sent.idempotency_key, None);
-    }
-
-    #[test]
-    fn retry_after_failure_sends_again() {
-        let failed = run(
-            answered_to_consent(),
-            agreed().into_iter().chain([
-                Action::Send { idempotency_key: "k".into() },
-                Action::Retrying { attempt: 2 },
-                Action::SendFailed(SendFailure::Unreachable),
-            ]),
-        );
-        assert_eq!(failed.step, Step::Sending(Delivery::Failed(SendFailure::Unreachable)));
-        let retried = run(failed.clone(), [Action::Retry]);
-        assert_eq!(retried.step, Step::Sending(Delivery::InFlight { attempt: 1 }));
-        assert_eq!(retried.sends_started, failed.sends_started + 1, "a retry starts a new send");
-    }
-
-    #[test]
-    fn reset_forgets_everything_but_the_setting() {
-        let reset = run(answered_to_consent(), [Action::OpenUrgentHelp, Action::Reset]);
-        assert_eq!(reset, journey());
-    }
-
-    #[test]
-    fn urgent_help_opens_over_any_step_and_closes_back_to_it() {
-        let open = run(answered_to_consent(), [Action::OpenUrgentHelp]);
-        assert!(open.urgent_help_open);
-        let closed = run(open, [Action::CloseUrgentHelp]);
-        assert_eq!(closed.step, Step::Consent);
-        assert!(!closed.urgent_help_open);
-    }
-}
+mod tests;

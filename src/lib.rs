@@ -6,6 +6,7 @@ pub mod components;
 pub mod config;
 pub mod hooks;
 pub mod i18n;
+pub mod instrument;
 pub mod journey;
 pub mod pages;
 pub mod send;
@@ -15,7 +16,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::app::{App, AppProps};
+use signpost_core::fields::CalendarDate;
+
+use crate::app::{App, AppProps, Loaded};
 use crate::config::Config;
 
 /// A mounted widget; `unmount` drops it and everything it held about the person.
@@ -38,6 +41,14 @@ impl Widget {
 #[wasm_bindgen]
 pub fn mount(host: &Element, container: Element) -> Widget {
     let config = Config::from_attributes(|name| host.get_attribute(name));
-    let props = AppProps { config: Rc::new(config) };
+    let setting = Loaded { questionnaire: Rc::new(signpost_core::default_questionnaire()), today: today() };
+    let props = AppProps { config: Rc::new(config), setting };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
+}
+
+/// Today's date from the browser's clock, in the person's own time zone.
+pub fn today() -> CalendarDate {
+    let now = js_sys::Date::new_0();
+    CalendarDate::new(now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
+        .expect("the browser's clock gives a real date")
 }

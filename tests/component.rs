@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use signpost_widget::app::{App, AppProps};
+use signpost_core::fields::CalendarDate;
+use signpost_widget::app::{App, AppProps, Loaded};
 use signpost_widget::config::Config;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -16,7 +17,11 @@ fn render() -> Element {
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let config = Config::from_attributes(|name| (name == "practice").then(|| "43210".to_owned()));
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config) }).render();
+    let setting = Loaded {
+        questionnaire: Rc::new(signpost_core::default_questionnaire()),
+        today: CalendarDate::new(2026, 11, 25).unwrap(),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting }).render();
     root
 }
 
@@ -36,6 +41,11 @@ async fn start_then_needs_page_with_every_area_in_a_labelled_fieldset() {
     assert!(root.query_selector(".sp-exit__button").unwrap().is_some(), "exit on the start page");
 
     click(&root, ".sp-button--start");
+    yew::scheduler::flush().await;
+    assert_eq!(text(&root, "fieldset legend h1"), "Do you need help urgently today?");
+    click(&root, "input[value=no]");
+    yew::scheduler::flush().await;
+    click(&root, "form button[type=submit]");
     yew::scheduler::flush().await;
     assert_eq!(text(&root, "fieldset legend h1"), "What would you like help with?");
     let boxes = root.query_selector_all("fieldset input[type=checkbox]").unwrap();
@@ -58,8 +68,8 @@ async fn continue_without_an_answer_shows_the_error_summary_and_inline_message()
     yew::scheduler::flush().await;
 
     assert_eq!(text(&root, ".sp-error-summary__title"), "There is a problem");
-    assert_eq!(text(&root, ".sp-error-summary a"), "Select what you would like help with");
-    assert_eq!(text(&root, ".sp-error-message"), "Error: Select what you would like help with");
+    assert_eq!(text(&root, ".sp-error-summary a"), "Select yes if you need help urgently today");
+    assert_eq!(text(&root, ".sp-error-message"), "Error: Select yes if you need help urgently today");
     let fieldset = root.query_selector("fieldset").unwrap().unwrap();
     let described = fieldset.get_attribute("aria-describedby").unwrap();
     assert!(described.split(' ').all(|id| root.query_selector(&format!("#{id}")).unwrap().is_some()));

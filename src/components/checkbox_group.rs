@@ -13,7 +13,7 @@ pub struct CheckboxItem {
 #[derive(Properties, PartialEq)]
 pub struct CheckboxGroupProps {
     /// The wire-format field; the first box gets its id, so the error summary can reach it.
-    pub field: &'static str,
+    pub field: AttrValue,
     pub legend: AttrValue,
     /// When true the legend is the page's `h1` (one question per page).
     #[prop_or_default]
@@ -29,7 +29,7 @@ pub struct CheckboxGroupProps {
 /// Checkboxes in a fieldset whose legend asks the question (WCAG 1.3.1), each box with its label.
 #[function_component]
 pub fn CheckboxGroup(props: &CheckboxGroupProps) -> Html {
-    let id = field_id(props.field);
+    let id = field_id(&props.field);
     let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
     html! {
         <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
@@ -50,7 +50,7 @@ pub fn CheckboxGroup(props: &CheckboxGroupProps) -> Html {
                         html! {
                             <div class="sp-checkboxes__item">
                                 <input class="sp-checkboxes__input" type="checkbox" id={input_id.clone()}
-                                    name={props.field} value={item.value.clone()} checked={item.checked} {onchange} />
+                                    name={props.field.clone()} value={item.value.clone()} checked={item.checked} {onchange} />
                                 <label class="sp-checkboxes__label" for={input_id}>{ item.label.clone() }</label>
                             </div>
                         }

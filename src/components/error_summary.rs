@@ -7,7 +7,7 @@ use crate::hooks::field_id;
 
 #[derive(Clone, PartialEq)]
 pub struct SummaryItem {
-    pub field: &'static str,
+    pub field: String,
     pub text: AttrValue,
 }
 
@@ -30,7 +30,7 @@ pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
             <h2 class="sp-error-summary__title" id="sp-error-summary-title">{ messages.t("error.summary_title") }</h2>
             <ul class="sp-error-summary__list">
                 { for props.items.iter().map(|item| {
-                    let id = field_id(item.field);
+                    let id = field_id(&item.field);
                     let onclick = {
                         let id = id.clone();
                         Callback::from(move |event: MouseEvent| {

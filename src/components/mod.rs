@@ -4,23 +4,29 @@
 mod back_link;
 mod checkbox_group;
 mod crisis_lines;
+mod date_input;
 mod error_message;
 mod error_summary;
 mod exit_this_page;
 mod progress;
+mod question_field;
 mod question_page;
 mod radio_group;
+mod text_area;
 mod text_field;
 
 pub use back_link::BackLink;
 pub use checkbox_group::{CheckboxGroup, CheckboxItem};
 pub use crisis_lines::CrisisLines;
+pub use date_input::DateInput;
 pub use error_message::ErrorMessage;
-pub use error_summary::ErrorSummary;
+pub use error_summary::{ErrorSummary, SummaryItem};
 pub use exit_this_page::ExitThisPage;
 pub use progress::Progress;
-pub use question_page::QuestionPage;
+pub use question_field::QuestionField;
+pub use question_page::{problem_message, QuestionPage};
 pub use radio_group::{RadioGroup, RadioItem};
+pub use text_area::TextArea;
 pub use text_field::{InputKind, TextField};
 
 /// The ids a control's hint and error message get, and the `aria-describedby` that joins them.

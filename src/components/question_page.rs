@@ -3,7 +3,9 @@ use yew::prelude::*;
 use super::error_summary::SummaryItem;
 use super::{BackLink, ErrorSummary, Progress};
 use crate::app::{use_journey, use_messages};
-use crate::journey::Action;
+use crate::journey::{Action, Journey, Problem};
+use crate::i18n::Messages;
+use crate::instrument::scale_text;
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionPageProps {
@@ -23,9 +25,9 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
     let journey = use_journey();
     let messages = use_messages();
     let items: Vec<SummaryItem> = journey
-        .errors
+        .problems
         .iter()
-        .map(|error| SummaryItem { field: error.field(), text: messages.error(error).to_owned().into() })
+        .map(|problem| SummaryItem { field: problem.field(), text: problem_message(&journey, &messages, problem).into() })
         .collect();
     let onsubmit = {
         let journey = journey.clone();
@@ -49,5 +51,24 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
                 <button type="submit" class="sp-button">{ label }</button>
             </form>
         </>
+    }
+}
+
+/// The words for a problem, in the person's language.
+pub fn problem_message(journey: &Journey, messages: &Messages, problem: &Problem) -> String {
+    match problem {
+        Problem::Answer { question, error } => messages.answer_error(question, *error),
+        Problem::WellbeingItem { item } => {
+            let text = journey
+                .wellbeing
+                .as_ref()
+                .and_then(|w| scale_text(w.instrument).items.get(item - 1).map(|i| i.text.clone()))
+                .unwrap_or_default();
+            messages.tf("wellbeing.item_error", &[("item", &text)])
+        }
+        Problem::Consent(purpose) => {
+            let code = if *purpose == signpost_core::ConsentPurpose::ShareWithService { "consent_share_missing" } else { "consent_contact_missing" };
+            messages.t(&format!("error.{code}")).to_owned()
+        }
     }
 }

@@ -15,7 +15,7 @@ pub struct RadioItem {
 
 #[derive(Properties, PartialEq)]
 pub struct RadioGroupProps {
-    pub field: &'static str,
+    pub field: AttrValue,
     pub legend: AttrValue,
     #[prop_or_default]
     pub heading: bool,
@@ -30,7 +30,7 @@ pub struct RadioGroupProps {
 /// Native radios in a fieldset: the browser gives arrow-key movement and one tab stop for free.
 #[function_component]
 pub fn RadioGroup(props: &RadioGroupProps) -> Html {
-    let id = field_id(props.field);
+    let id = field_id(&props.field);
     let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
     html! {
         <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
@@ -52,7 +52,7 @@ pub fn RadioGroup(props: &RadioGroupProps) -> Html {
                             <>
                                 <div class="sp-radios__item">
                                     <input class="sp-radios__input" type="radio" id={input_id.clone()}
-                                        name={props.field} value={item.value.clone()} checked={item.checked} {onchange} />
+                                        name={props.field.clone()} value={item.value.clone()} checked={item.checked} {onchange} />
                                     <label class="sp-radios__label" for={input_id}>{ item.label.clone() }</label>
                                 </div>
                                 if let (true, Some(reveal)) = (item.checked, &item.reveal) {

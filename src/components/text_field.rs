@@ -4,36 +4,32 @@ use yew::prelude::*;
 use super::{described_by, ErrorMessage};
 use crate::hooks::field_id;
 
-/// The kind of text asked for: sets the input type, the on-screen keyboard and autofill.
+/// The kind of text asked for: sets the input type and the on-screen keyboard.
 #[derive(Clone, Copy, PartialEq)]
 pub enum InputKind {
-    Name,
+    Text,
     Phone,
     Email,
+    Postcode,
 }
 
 impl InputKind {
     fn input_type(self) -> &'static str {
         match self {
-            InputKind::Name => "text",
+            InputKind::Text | InputKind::Postcode => "text",
             InputKind::Phone => "tel",
             InputKind::Email => "email",
         }
     }
 
-    /// WCAG 1.3.5: identify the purpose of inputs about the person.
-    fn autocomplete(self) -> &'static str {
-        match self {
-            InputKind::Name => "name",
-            InputKind::Phone => "tel",
-            InputKind::Email => "email",
-        }
+    fn width_class(self) -> Option<&'static str> {
+        matches!(self, InputKind::Postcode).then_some("sp-input--width-10")
     }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
-    pub field: &'static str,
+    pub field: AttrValue,
     pub label: AttrValue,
     /// When true the label is the page's `h1` (one question per page).
     #[prop_or_default]
@@ -43,6 +39,9 @@ pub struct TextFieldProps {
     #[prop_or_default]
     pub error: Option<AttrValue>,
     pub kind: InputKind,
+    /// WCAG 1.3.5: the purpose of an input about the person (`name`, `tel`, `postal-code`…).
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
     pub value: AttrValue,
     pub on_input: Callback<String>,
 }
@@ -51,7 +50,7 @@ pub struct TextFieldProps {
 /// `aria-invalid` while it has an error (GOV.UK input).
 #[function_component]
 pub fn TextField(props: &TextFieldProps) -> Html {
-    let id = field_id(props.field);
+    let id = field_id(&props.field);
     let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
     let on_input = props.on_input.clone();
     let oninput = Callback::from(move |event: InputEvent| {
@@ -71,9 +70,9 @@ pub fn TextField(props: &TextFieldProps) -> Html {
             if let Some(error) = &props.error {
                 <ErrorMessage id={id.clone()} text={error.clone()} />
             }
-            <input class={classes!("sp-input", props.error.is_some().then_some("sp-input--error"))}
-                id={id.clone()} name={props.field} type={props.kind.input_type()}
-                autocomplete={props.kind.autocomplete()} spellcheck="false"
+            <input class={classes!("sp-input", props.kind.width_class(), props.error.is_some().then_some("sp-input--error"))}
+                id={id.clone()} name={props.field.clone()} type={props.kind.input_type()}
+                autocomplete={props.autocomplete.clone()} spellcheck="false"
                 aria-describedby={describedby} aria-invalid={props.error.is_some().then_some("true")}
                 value={props.value.clone()} {oninput} />
         </div>

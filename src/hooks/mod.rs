@@ -1,11 +1,13 @@
+mod use_error_title;
 mod use_focus_on_change;
 mod use_send;
 
+pub use use_error_title::use_error_title;
 pub use use_focus_on_change::use_focus_on_change;
 pub use use_send::use_send;
 
 /// The id of the control for a field (a wire-format path such as `person.name`). The error
 /// summary links to the same id, so both derive it here rather than typing it by hand.
 pub fn field_id(field: &str) -> String {
-    format!("sp-{}", field.replace(['.', '_'], "-"))
+    format!("sp-{}", field.replace(['.', '_', '[', ']'], "-"))
 }

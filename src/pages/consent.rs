@@ -1,10 +1,10 @@
 use signpost_core::{ConsentPurpose, CONSENT_VERSION};
 use yew::prelude::*;
 
-use super::error_for;
 use crate::app::{use_journey, use_messages};
 use crate::components::{CheckboxGroup, CheckboxItem, QuestionPage};
-use crate::journey::Action;
+use crate::components::problem_message;
+use crate::journey::{Action, Problem};
 use crate::send::new_idempotency_key;
 
 /// Explicit, separate consent for each purpose. Nothing leaves the browser before this page.
@@ -22,7 +22,7 @@ pub fn Consent() -> Html {
         .map(|(purpose, key)| CheckboxItem {
             value: purpose.as_str().into(),
             label: messages.t(key).to_owned().into(),
-            checked: journey.answers.consent.contains(&purpose),
+            checked: journey.consent.contains(&purpose),
         })
         .collect();
     let on_toggle = {
@@ -30,7 +30,7 @@ pub fn Consent() -> Html {
         Callback::from(move |value: AttrValue| {
             let purpose = purposes.into_iter().map(|(p, _)| p).find(|p| p.as_str() == value.as_str());
             if let Some(purpose) = purpose {
-                let agreed = !journey.answers.consent.contains(&purpose);
+                let agreed = !journey.consent.contains(&purpose);
                 journey.dispatch(Action::SetConsent(purpose, agreed));
             }
         })
@@ -39,13 +39,18 @@ pub fn Consent() -> Html {
         let journey = journey.clone();
         Callback::from(move |()| journey.dispatch(Action::Send { idempotency_key: new_idempotency_key() }))
     };
+    let error = journey
+        .problems
+        .iter()
+        .find(|p| matches!(p, Problem::Consent(_)))
+        .map(|p| AttrValue::from(problem_message(&journey, &messages, p)));
     html! {
         <QuestionPage submit_label={messages.t("consent.send").to_owned()} {on_submit}>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("consent.heading") }</h1>
             <p class="sp-body">{ messages.t("consent.intro") }</p>
             <CheckboxGroup field="consent.purposes"
                 legend={messages.t("consent.legend").to_owned()}
-                error={error_for(&journey.errors, "consent.purposes", &messages)}
+                {error}
                 {items} {on_toggle} />
             <p class="sp-body sp-body--small">{ messages.tf("consent.version", &[("version", CONSENT_VERSION)]) }</p>
         </QuestionPage>

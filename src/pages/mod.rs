@@ -1,28 +1,21 @@
 //! One page of the journey a file; each reads top to bottom as what the person sees.
 
+mod check_answers;
 mod confirmation;
 mod consent;
-mod contact;
-mod name;
-mod needs;
+mod questionnaire_page;
 mod sending;
 mod start;
+mod urgent_advice;
 mod urgent_help;
+mod wellbeing;
 
+pub use check_answers::CheckAnswers;
 pub use confirmation::Confirmation;
 pub use consent::Consent;
-pub use contact::Contact;
-pub use name::Name;
-pub use needs::Needs;
+pub use questionnaire_page::QuestionnairePage;
 pub use sending::Sending;
 pub use start::Start;
+pub use urgent_advice::UrgentAdvice;
 pub use urgent_help::UrgentHelp;
-
-use signpost_core::ReferralError;
-
-use crate::i18n::Messages;
-
-/// The translated message for the first error on `field`, if the last Continue found one.
-pub(crate) fn error_for(errors: &[ReferralError], field: &str, messages: &Messages) -> Option<yew::AttrValue> {
-    errors.iter().find(|e| e.field() == field).map(|e| messages.error(e).to_owned().into())
-}
+pub use wellbeing::Wellbeing;

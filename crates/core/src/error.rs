@@ -1,5 +1,7 @@
+use crate::answers::AnswerError;
 use crate::consent::ConsentPurpose;
-use crate::fields::{EmailError, FreeTextError, PhoneNumberError, PracticeCodeError};
+use crate::fields::PracticeCodeError;
+use crate::score::ScoreError;
 
 /// One reason a referral was refused. Each names its field (as a path into the wire format),
 /// a stable code for programs, and a plain-English message for people reading API errors.
@@ -8,27 +10,29 @@ use crate::fields::{EmailError, FreeTextError, PhoneNumberError, PracticeCodeErr
 pub enum ReferralError {
     UnsupportedSchema,
     Practice(PracticeCodeError),
-    NoNeeds,
-    Name(FreeTextError),
-    NoContactMethod,
-    Phone(PhoneNumberError),
-    Email(EmailError),
+    /// The answers are to a questionnaire (or a version of it) this service does not use.
+    QuestionnaireMismatch,
+    Answer { question: String, error: AnswerError },
+    /// An answer to a question that does not exist, or was not asked given the other answers.
+    UnexpectedAnswer { question: String },
+    Wellbeing(ScoreError),
     ConsentVersion,
     ConsentMissing(ConsentPurpose),
 }
 
 impl ReferralError {
-    pub fn field(&self) -> &'static str {
+    pub fn field(&self) -> String {
         match self {
-            ReferralError::UnsupportedSchema => "schema",
-            ReferralError::Practice(_) => "practice",
-            ReferralError::NoNeeds => "needs",
-            ReferralError::Name(_) => "person.name",
-            ReferralError::NoContactMethod => "contact.methods",
-            ReferralError::Phone(_) => "contact.phone",
-            ReferralError::Email(_) => "contact.email",
-            ReferralError::ConsentVersion => "consent.version",
-            ReferralError::ConsentMissing(_) => "consent.purposes",
+            ReferralError::UnsupportedSchema => "schema".into(),
+            ReferralError::Practice(_) => "practice".into(),
+            ReferralError::QuestionnaireMismatch => "questionnaire".into(),
+            ReferralError::Answer { question, .. } | ReferralError::UnexpectedAnswer { question } => {
+                format!("answers.{question}")
+            }
+            ReferralError::Wellbeing(ScoreError::WrongItemCount { .. }) => "wellbeing.items".into(),
+            ReferralError::Wellbeing(ScoreError::OutOfRange { item, .. }) => format!("wellbeing.items[{}]", item - 1),
+            ReferralError::ConsentVersion => "consent.version".into(),
+            ReferralError::ConsentMissing(_) => "consent.purposes".into(),
         }
     }
 
@@ -37,50 +41,44 @@ impl ReferralError {
             ReferralError::UnsupportedSchema => "unsupported_schema",
             ReferralError::Practice(PracticeCodeError::Empty) => "practice_missing",
             ReferralError::Practice(PracticeCodeError::Malformed) => "practice_malformed",
-            ReferralError::NoNeeds => "needs_missing",
-            ReferralError::Name(FreeTextError::Empty) => "name_missing",
-            ReferralError::Name(FreeTextError::TooLong { .. }) => "name_too_long",
-            ReferralError::NoContactMethod => "contact_method_missing",
-            ReferralError::Phone(PhoneNumberError::Empty) => "phone_missing",
-            ReferralError::Phone(PhoneNumberError::InvalidCharacters) => "phone_invalid_characters",
-            ReferralError::Phone(PhoneNumberError::NotUkNumber) => "phone_not_uk",
-            ReferralError::Email(EmailError::Empty) => "email_missing",
-            ReferralError::Email(EmailError::TooLong) => "email_too_long",
-            ReferralError::Email(EmailError::NotAnEmailAddress) => "email_malformed",
+            ReferralError::QuestionnaireMismatch => "questionnaire_unknown",
+            ReferralError::Answer { error, .. } => error.code(),
+            ReferralError::UnexpectedAnswer { .. } => "answer_unexpected",
+            ReferralError::Wellbeing(ScoreError::WrongItemCount { .. }) => "wellbeing_incomplete",
+            ReferralError::Wellbeing(ScoreError::OutOfRange { .. }) => "wellbeing_out_of_range",
             ReferralError::ConsentVersion => "consent_version_malformed",
             ReferralError::ConsentMissing(ConsentPurpose::ShareWithService) => "consent_share_missing",
             ReferralError::ConsentMissing(_) => "consent_contact_missing",
         }
     }
 
-    pub fn message(&self) -> &'static str {
+    pub fn message(&self) -> String {
         match self {
-            ReferralError::UnsupportedSchema => "The schema must be \"signpost.referral/1\".",
-            ReferralError::Practice(PracticeCodeError::Empty) => "Give the practice code.",
+            ReferralError::UnsupportedSchema => "The schema must be \"signpost.referral/1\".".into(),
+            ReferralError::Practice(PracticeCodeError::Empty) => "Give the practice code.".into(),
             ReferralError::Practice(PracticeCodeError::Malformed) => {
-                "The practice code must be up to 12 letters, digits or dashes."
+                "The practice code must be up to 12 letters, digits or dashes.".into()
             }
-            ReferralError::NoNeeds => "Choose at least one area to get help with.",
-            ReferralError::Name(FreeTextError::Empty) => "Enter the person's name.",
-            ReferralError::Name(FreeTextError::TooLong { .. }) => "The name must be 100 characters or fewer.",
-            ReferralError::NoContactMethod => "Choose at least one way to be contacted.",
-            ReferralError::Phone(PhoneNumberError::Empty) => "Enter a phone number for the chosen way of contact.",
-            ReferralError::Phone(PhoneNumberError::InvalidCharacters) => {
-                "A phone number can only contain digits, spaces, brackets, dashes and a leading +."
+            ReferralError::QuestionnaireMismatch => {
+                "The answers are to a questionnaire or version this service does not use.".into()
             }
-            ReferralError::Phone(PhoneNumberError::NotUkNumber) => {
-                "Enter a UK phone number, like 01632 960 001 or 07700 900 982."
+            ReferralError::Answer { error, .. } => error.message().into(),
+            ReferralError::UnexpectedAnswer { .. } => {
+                "This question was not asked, given the other answers, so it cannot be answered.".into()
             }
-            ReferralError::Email(EmailError::Empty) => "Enter an email address for the chosen way of contact.",
-            ReferralError::Email(EmailError::TooLong) => "The email address must be 254 characters or fewer.",
-            ReferralError::Email(EmailError::NotAnEmailAddress) => {
-                "Enter an email address in the correct format, like name@example.com."
+            ReferralError::Wellbeing(ScoreError::WrongItemCount { expected, found }) => {
+                format!("The wellbeing check-in needs all {expected} items answered; {found} were sent.")
             }
-            ReferralError::ConsentVersion => "The consent version must be up to 32 letters, digits, dots or dashes.",
+            ReferralError::Wellbeing(ScoreError::OutOfRange { item, value }) => {
+                format!("Wellbeing item {item} must be from 1 to 5, not {value}.")
+            }
+            ReferralError::ConsentVersion => {
+                "The consent version must be up to 32 letters, digits, dots or dashes.".into()
+            }
             ReferralError::ConsentMissing(ConsentPurpose::ShareWithService) => {
-                "A referral needs consent to share it with the service."
+                "A referral needs consent to share it with the service.".into()
             }
-            ReferralError::ConsentMissing(_) => "A referral needs consent to contact the person.",
+            ReferralError::ConsentMissing(_) => "A referral needs consent to contact the person.".into(),
         }
     }
 }

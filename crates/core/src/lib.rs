@@ -1,15 +1,26 @@
-//! Signpost's shared model: what a referral is, how each field is checked, and the wire format.
-//! No I/O lives here, so the widget (wasm32) and the service (native) share it unchanged.
+//! Signpost's shared model: what a referral is, how each answer is checked, how wellbeing is
+//! scored, and the wire format. No I/O lives here, so the widget (wasm32) and the service
+//! (native) share it unchanged.
 
+pub mod answers;
 pub mod consent;
 pub mod error;
 pub mod fields;
-pub mod need;
 pub mod questionnaire;
 pub mod referral;
 pub mod score;
 
+pub use answers::{AnswerError, AnswerValue, Answers};
 pub use consent::{ConsentPurpose, CONSENT_VERSION};
 pub use error::{ReferralError, ReferralErrors};
-pub use need::Need;
-pub use referral::{Channel, ContactMethod, Language, RawReferral, Referral, SCHEMA};
+pub use questionnaire::{Questionnaire, QuestionnaireError};
+pub use referral::{Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral, SCHEMA};
+pub use score::{Instrument, Responses, Score};
+
+/// The self-referral questionnaire Signpost ships (`static/questionnaire/default.json`).
+pub const DEFAULT_QUESTIONNAIRE: &str = include_str!("../../../static/questionnaire/default.json");
+
+/// The shipped questionnaire, parsed. It is checked by a test, so this cannot fail.
+pub fn default_questionnaire() -> Questionnaire {
+    Questionnaire::parse(DEFAULT_QUESTIONNAIRE).expect("the shipped questionnaire is valid: tested")
+}

@@ -1,24 +1,35 @@
-//! The referral wire format and the validated referral made from it.
+//! The referral wire format and the checked referral made from it.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answers::{AnswerValue, Answers};
 use crate::consent::ConsentPurpose;
 use crate::error::{ReferralError, ReferralErrors};
-use crate::fields::{Email, PersonName, PhoneNumber, PracticeCode};
-use crate::need::Need;
+use crate::fields::{CalendarDate, PracticeCode};
+use crate::questionnaire::Questionnaire;
+use crate::score::{Instrument, Responses};
 
 /// The schema name every referral carries, so the service can refuse what it cannot read.
 pub const SCHEMA: &str = "signpost.referral/1";
 
 /// Who filled the form in: the person themselves, or a helper on their behalf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Channel {
     #[serde(rename = "self")]
     SelfReferral,
+    #[serde(rename = "assisted")]
     Assisted,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::SelfReferral => "self",
+            Channel::Assisted => "assisted",
+        }
+    }
 }
 
 /// The languages the widget speaks; the referral records which one the person used.
@@ -31,32 +42,18 @@ pub enum Language {
     Ar,
 }
 
-/// A way the person is happy to be contacted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactMethod {
-    Phone,
-    Text,
-    Email,
-}
-
-impl ContactMethod {
-    pub const ALL: [ContactMethod; 3] = [ContactMethod::Phone, ContactMethod::Text, ContactMethod::Email];
-
-    pub fn needs_phone(self) -> bool {
-        matches!(self, ContactMethod::Phone | ContactMethod::Text)
-    }
-
+impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
-            ContactMethod::Phone => "phone",
-            ContactMethod::Text => "text",
-            ContactMethod::Email => "email",
+            Language::En => "en",
+            Language::Gd => "gd",
+            Language::Pl => "pl",
+            Language::Ar => "ar",
         }
     }
 }
 
-/// A referral as it travels as JSON. Nothing in it is trusted until `Referral::try_from` accepts it.
+/// A referral as it travels as JSON. Nothing in it is trusted until `Referral::parse` accepts it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReferral {
@@ -64,26 +61,27 @@ pub struct RawReferral {
     pub practice: String,
     pub channel: Channel,
     pub language: Language,
-    pub needs: Vec<Need>,
-    pub person: RawPerson,
-    pub contact: RawContact,
+    pub questionnaire: QuestionnaireRef,
+    pub answers: Answers,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wellbeing: Option<RawWellbeing>,
     pub consent: RawConsent,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Which questionnaire, and which version of it, the answers are to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPerson {
-    pub name: String,
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The wellbeing check-in's item responses, 1 to 5, in the scale's order. Absent when skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawContact {
-    pub methods: Vec<ContactMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+pub struct RawWellbeing {
+    pub instrument: Instrument,
+    pub items: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,25 +91,16 @@ pub struct RawConsent {
     pub purposes: Vec<ConsentPurpose>,
 }
 
-/// A referral whose every field has been checked. Only `try_from` makes one.
+/// A referral whose every field has been checked against its questionnaire. Only `parse` makes one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Referral {
     practice: PracticeCode,
     channel: Channel,
     language: Language,
-    needs: BTreeSet<Need>,
-    name: PersonName,
-    contact: Contact,
+    questionnaire: QuestionnaireRef,
+    answers: Answers,
+    wellbeing: Option<Responses>,
     consent: Consent,
-}
-
-/// The ways to contact the person, with the details each needs. Details for a way the person
-/// did not choose are dropped: we keep only what we will use.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Contact {
-    methods: BTreeSet<ContactMethod>,
-    phone: Option<PhoneNumber>,
-    email: Option<Email>,
 }
 
 /// Consent that includes every required purpose, with the version of the words agreed to.
@@ -122,6 +111,55 @@ pub struct Consent {
 }
 
 impl Referral {
+    /// Checks every field and reports every problem at once, in the wire format's order.
+    /// `today` bounds dates of birth; each side supplies its own clock.
+    pub fn parse(raw: RawReferral, questionnaire: &Questionnaire, today: CalendarDate) -> Result<Self, ReferralErrors> {
+        let mut errors = Vec::new();
+        if raw.schema != SCHEMA {
+            errors.push(ReferralError::UnsupportedSchema);
+        }
+        let practice = PracticeCode::parse(&raw.practice).map_err(|e| errors.push(ReferralError::Practice(e))).ok();
+        let known = raw.questionnaire.id == questionnaire.id() && raw.questionnaire.version == questionnaire.version();
+        if !known {
+            errors.push(ReferralError::QuestionnaireMismatch);
+        }
+        let answers = match questionnaire.canonical_answers(&raw.answers, today) {
+            Ok(canonical) => {
+                // Answers to questions that were not asked are refused, not silently dropped:
+                // a client that sends them has a bug worth hearing about.
+                errors.extend(
+                    raw.answers
+                        .keys()
+                        .filter(|id| !canonical.contains_key(*id) && !is_blank(&raw.answers[*id]))
+                        .map(|id| ReferralError::UnexpectedAnswer { question: id.clone() }),
+                );
+                Some(canonical)
+            }
+            Err(problems) => {
+                errors.extend(problems.into_iter().map(|(question, error)| ReferralError::Answer { question, error }));
+                None
+            }
+        };
+        let wellbeing = match raw.wellbeing {
+            None => Ok(None),
+            Some(w) => Responses::parse(w.instrument, &w.items).map(Some).map_err(|e| errors.push(ReferralError::Wellbeing(e))),
+        };
+        let consent = parse_consent(raw.consent, &mut errors);
+        match (practice, answers, wellbeing, consent, ReferralErrors::from_vec(errors)) {
+            (Some(practice), Some(answers), Ok(wellbeing), Some(consent), None) => Ok(Referral {
+                practice,
+                channel: raw.channel,
+                language: raw.language,
+                questionnaire: raw.questionnaire,
+                answers,
+                wellbeing,
+                consent,
+            }),
+            (.., Some(errors)) => Err(errors),
+            _ => unreachable!("a missing field always records an error"),
+        }
+    }
+
     pub fn practice(&self) -> &PracticeCode {
         &self.practice
     }
@@ -131,29 +169,28 @@ impl Referral {
     pub fn language(&self) -> Language {
         self.language
     }
-    pub fn needs(&self) -> &BTreeSet<Need> {
-        &self.needs
+    pub fn answers(&self) -> &Answers {
+        &self.answers
     }
-    pub fn name(&self) -> &PersonName {
-        &self.name
+    /// A single answer's text, e.g. `answer("name")`.
+    pub fn answer(&self, question: &str) -> Option<&str> {
+        match self.answers.get(question) {
+            Some(AnswerValue::One(text)) => Some(text),
+            _ => None,
+        }
     }
-    pub fn contact(&self) -> &Contact {
-        &self.contact
+    pub fn wellbeing(&self) -> Option<&Responses> {
+        self.wellbeing.as_ref()
     }
     pub fn consent(&self) -> &Consent {
         &self.consent
     }
 }
 
-impl Contact {
-    pub fn methods(&self) -> &BTreeSet<ContactMethod> {
-        &self.methods
-    }
-    pub fn phone(&self) -> Option<&PhoneNumber> {
-        self.phone.as_ref()
-    }
-    pub fn email(&self) -> Option<&Email> {
-        self.email.as_ref()
+fn is_blank(answer: &AnswerValue) -> bool {
+    match answer {
+        AnswerValue::One(text) => text.trim().is_empty(),
+        AnswerValue::Many(list) => list.is_empty(),
     }
 }
 
@@ -167,57 +204,6 @@ impl Consent {
     pub fn allows(&self, purpose: ConsentPurpose) -> bool {
         self.purposes.contains(&purpose)
     }
-}
-
-/// Checks every field and reports every problem at once, so a caller can fix them in one go.
-impl TryFrom<RawReferral> for Referral {
-    type Error = ReferralErrors;
-
-    fn try_from(raw: RawReferral) -> Result<Self, Self::Error> {
-        let mut errors = Vec::new();
-        if raw.schema != SCHEMA {
-            errors.push(ReferralError::UnsupportedSchema);
-        }
-        let practice = PracticeCode::parse(&raw.practice).map_err(ReferralError::Practice);
-        let needs: BTreeSet<Need> = raw.needs.into_iter().collect();
-        if needs.is_empty() {
-            errors.push(ReferralError::NoNeeds);
-        }
-        let name = PersonName::parse(&raw.person.name).map_err(ReferralError::Name);
-        let contact = parse_contact(raw.contact, &mut errors);
-        let consent = parse_consent(raw.consent, &mut errors);
-
-        let practice = practice.map_err(|e| errors.push(e)).ok();
-        let name = name.map_err(|e| errors.push(e)).ok();
-        match (practice, name, contact, consent, ReferralErrors::from_vec(sorted(errors))) {
-            (Some(practice), Some(name), Some(contact), Some(consent), None) => Ok(Referral {
-                practice,
-                channel: raw.channel,
-                language: raw.language,
-                needs,
-                name,
-                contact,
-                consent,
-            }),
-            (.., Some(errors)) => Err(errors),
-            _ => unreachable!("a missing field always records an error"),
-        }
-    }
-}
-
-fn parse_contact(raw: RawContact, errors: &mut Vec<ReferralError>) -> Option<Contact> {
-    let methods: BTreeSet<ContactMethod> = raw.methods.into_iter().collect();
-    if methods.is_empty() {
-        errors.push(ReferralError::NoContactMethod);
-        return None;
-    }
-    let wants_phone = methods.iter().any(|m| m.needs_phone());
-    let wants_email = methods.contains(&ContactMethod::Email);
-    let phone = wants_phone.then(|| PhoneNumber::parse(raw.phone.as_deref().unwrap_or("")));
-    let email = wants_email.then(|| Email::parse(raw.email.as_deref().unwrap_or("")));
-    let phone = phone.transpose().map_err(|e| errors.push(ReferralError::Phone(e)));
-    let email = email.transpose().map_err(|e| errors.push(ReferralError::Email(e)));
-    Some(Contact { methods, phone: phone.ok()?, email: email.ok()? })
 }
 
 fn parse_consent(raw: RawConsent, errors: &mut Vec<ReferralError>) -> Option<Consent> {
@@ -235,23 +221,6 @@ fn parse_consent(raw: RawConsent, errors: &mut Vec<ReferralError>) -> Option<Con
     (version_ok && complete).then(|| Consent { version: version.to_owned(), purposes })
 }
 
-/// Errors are reported in the order the fields appear in the wire format.
-fn sorted(mut errors: Vec<ReferralError>) -> Vec<ReferralError> {
-    const ORDER: [&str; 9] = [
-        "schema",
-        "practice",
-        "needs",
-        "person.name",
-        "contact.methods",
-        "contact.phone",
-        "contact.email",
-        "consent.version",
-        "consent.purposes",
-    ];
-    errors.sort_by_key(|e| ORDER.iter().position(|f| *f == e.field()));
-    errors
-}
-
 /// The canonical wire form of a checked referral: what the service stores.
 impl From<&Referral> for RawReferral {
     fn from(referral: &Referral) -> Self {
@@ -260,13 +229,12 @@ impl From<&Referral> for RawReferral {
             practice: referral.practice.as_ref().to_owned(),
             channel: referral.channel,
             language: referral.language,
-            needs: referral.needs.iter().copied().collect(),
-            person: RawPerson { name: referral.name.as_ref().to_owned() },
-            contact: RawContact {
-                methods: referral.contact.methods.iter().copied().collect(),
-                phone: referral.contact.phone.as_ref().map(|p| p.as_ref().to_owned()),
-                email: referral.contact.email.as_ref().map(|e| e.as_ref().to_owned()),
-            },
+            questionnaire: referral.questionnaire.clone(),
+            answers: referral.answers.clone(),
+            wellbeing: referral
+                .wellbeing
+                .as_ref()
+                .map(|r| RawWellbeing { instrument: r.instrument(), items: r.items().to_vec() }),
             consent: RawConsent {
                 version: referral.consent.version.clone(),
                 purposes: referral.consent.purposes.iter().copied().collect(),

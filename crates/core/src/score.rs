@@ -3,8 +3,11 @@
 //! SWEMWBS © NHS Health Scotland, University of Warwick and University of Edinburgh, 2008.
 //! Every item is scored 1 (None of the time) to 5 (All of the time); none is reversed.
 
+use serde::{Deserialize, Serialize};
+
 /// The scales Signpost can ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// 14 items, scored by their sum (14–70).
     Wemwbs,
@@ -13,6 +16,13 @@ pub enum Instrument {
 }
 
 impl Instrument {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Instrument::Wemwbs => "wemwbs",
+            Instrument::Swemwbs => "swemwbs",
+        }
+    }
+
     pub fn item_count(self) -> usize {
         match self {
             Instrument::Wemwbs => 14,

@@ -5,7 +5,14 @@ use std::fs;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use signpost_core::{RawReferral, Referral};
+use signpost_core::fields::CalendarDate;
+use signpost_core::{default_questionnaire, RawReferral, Referral, ReferralErrors};
+
+const TODAY: CalendarDate = CalendarDate { year: 2026, month: 11, day: 25 };
+
+fn parse(raw: RawReferral) -> Result<Referral, ReferralErrors> {
+    Referral::parse(raw, &default_questionnaire(), TODAY)
+}
 
 fn fixtures(kind: &str) -> Vec<(String, Value)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/referrals").join(kind);
@@ -28,7 +35,7 @@ fn fixtures(kind: &str) -> Vec<(String, Value)> {
 fn every_valid_fixture_is_accepted() {
     for (name, body) in fixtures("valid") {
         let raw: RawReferral = serde_json::from_value(body).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if let Err(errors) = Referral::try_from(raw) {
+        if let Err(errors) = parse(raw) {
             panic!("{name} was refused: {errors}");
         }
     }
@@ -45,7 +52,7 @@ fn every_invalid_fixture_is_refused_for_its_reason() {
             (Err(e), _) => panic!("{name}: expected {expected_code}, but the body did not parse: {e}"),
             (Ok(_), "invalid_body") => panic!("{name}: expected the body's shape to be refused"),
             (Ok(raw), _) => {
-                let errors = Referral::try_from(raw).expect_err(&name);
+                let errors = parse(raw).expect_err(&name);
                 assert_eq!(errors.first().code(), expected_code, "{name}");
                 assert_eq!(errors.first().field(), expected_field, "{name}");
             }
@@ -56,9 +63,9 @@ fn every_invalid_fixture_is_refused_for_its_reason() {
 #[test]
 fn a_checked_referral_round_trips_to_its_canonical_form() {
     for (name, body) in fixtures("valid") {
-        let referral = Referral::try_from(serde_json::from_value::<RawReferral>(body).unwrap()).unwrap();
+        let referral = parse(serde_json::from_value::<RawReferral>(body).unwrap()).unwrap();
         let canonical = RawReferral::from(&referral);
-        let again = Referral::try_from(canonical.clone()).unwrap();
+        let again = parse(canonical.clone()).unwrap();
         assert_eq!(again, referral, "{name}");
         assert_eq!(RawReferral::from(&again), canonical, "{name}");
     }
@@ -68,9 +75,17 @@ fn a_checked_referral_round_trips_to_its_canonical_form() {
 fn every_problem_is_reported_at_once_in_field_order() {
     let mut raw: RawReferral = serde_json::from_value(fixtures("valid").remove(0).1).unwrap();
     raw.consent.purposes.clear();
-    raw.person.name = String::new();
-    raw.needs.clear();
-    let errors = Referral::try_from(raw).unwrap_err();
-    let codes: Vec<_> = errors.iter().map(|e| e.code()).collect();
-    assert_eq!(codes, ["needs_missing", "name_missing", "consent_share_missing", "consent_contact_missing"]);
+    raw.answers.remove("name");
+    raw.answers.remove("needs");
+    let errors = parse(raw).unwrap_err();
+    let found: Vec<_> = errors.iter().map(|e| (e.code(), e.field())).collect();
+    assert_eq!(
+        found,
+        [
+            ("answer_missing", "answers.needs".to_string()),
+            ("answer_missing", "answers.name".to_string()),
+            ("consent_share_missing", "consent.purposes".to_string()),
+            ("consent_contact_missing", "consent.purposes".to_string()),
+        ]
+    );
 }

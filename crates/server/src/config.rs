@@ -1,9 +1,10 @@
 //! What the service needs to know besides its database: where the site is, who may embed the
-//! widget, and the Content-Security-Policy the site is served with.
+//! widget, the Content-Security-Policy the site is served with, and which questionnaire it asks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use axum::http::HeaderValue;
+use signpost_core::Questionnaire;
 
 /// The policy the site is served with unless configured otherwise. `'wasm-unsafe-eval'` lets the
 /// page compile the widget's WebAssembly without allowing `eval` of scripts.
@@ -50,6 +51,19 @@ pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
     HeaderValue::from_str(text).map_err(|_| format!("{text:?} is not a valid origin"))
 }
 
+/// The questionnaire a service checks referrals against: its own file if it gives one, else the
+/// one Signpost ships. A broken file is refused with the reason, which names the question, so
+/// that `serve` stops at start-up rather than refuse every referral later.
+pub fn load_questionnaire(path: Option<&Path>) -> Result<Questionnaire, String> {
+    let Some(path) = path else {
+        return Ok(signpost_core::default_questionnaire());
+    };
+    let json = std::fs::read_to_string(path)
+        .map_err(|e| format!("could not read the questionnaire {}: {e}", path.display()))?;
+    Questionnaire::parse(&json)
+        .map_err(|e| format!("the questionnaire {} is refused: {e}", path.display()))
+}
+
 /// Parses a Content-Security-Policy so that a bad value is refused at start-up.
 pub fn parse_header_value(text: &str) -> Result<HeaderValue, String> {
     HeaderValue::from_str(text)
@@ -73,6 +87,40 @@ mod tests {
         assert!(parse_origin("https://practice.example.scot/").is_err());
         assert!(parse_origin("practice.example.scot").is_err());
         assert!(parse_origin("https://").is_err());
+    }
+
+    #[test]
+    fn the_shipped_questionnaire_is_the_default_and_a_broken_file_names_the_question() {
+        assert_eq!(
+            load_questionnaire(None).unwrap(),
+            signpost_core::default_questionnaire()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_str(signpost_core::DEFAULT_QUESTIONNAIRE).unwrap();
+        json["version"] = "local-1".into();
+        let own = dir.path().join("own.json");
+        std::fs::write(&own, json.to_string()).unwrap();
+        assert_eq!(load_questionnaire(Some(&own)).unwrap().version(), "local-1");
+
+        let question = json["pages"][0]["questions"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        json["pages"][0]["questions"][0]["type"] = "slider".into();
+        let broken = dir.path().join("broken.json");
+        std::fs::write(&broken, json.to_string()).unwrap();
+        let message = load_questionnaire(Some(&broken)).unwrap_err();
+        assert!(message.contains("broken.json"), "{message}");
+        let reason = format!("question \"{question}\" has the unknown type \"slider\"");
+        assert!(message.contains(&reason), "{message}");
+
+        let missing = load_questionnaire(Some(&dir.path().join("typo.json"))).unwrap_err();
+        assert!(
+            missing.starts_with("could not read the questionnaire"),
+            "{missing}"
+        );
     }
 
     #[test]

@@ -11,13 +11,18 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
+use signpost_core::{Responses, Score};
+
 use crate::error::AppError;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../migrations/0001_referrals.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_referrals.sql")),
+        M::up(include_str!(
+            "../migrations/0002_questionnaire_and_wellbeing.sql"
+        )),
+    ])
 }
 
 /// How long a statement waits for another process (the CLI, a backup) to release the database.
@@ -165,8 +170,54 @@ pub struct NewReferral {
     pub consent_version: String,
     /// A JSON array of consent purposes.
     pub consent_purposes: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    /// The check-in as the service scored it; `None` when it was skipped.
+    pub wellbeing: Option<Wellbeing>,
     /// The canonical wire form.
     pub body: String,
+}
+
+/// A wellbeing check-in as stored: the service's own score of the items, never a client's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wellbeing {
+    /// `wemwbs` or `swemwbs`.
+    pub instrument: String,
+    /// The item responses as a JSON array, e.g. `[3,2,2,3,1,2,3]`.
+    pub items: String,
+    /// The score studies compare: the WEMWBS total (14–70) or the SWEMWBS metric score (7.00–35.00).
+    pub score: f64,
+    /// The sum of the items.
+    pub raw: i64,
+}
+
+impl Wellbeing {
+    /// Scores a checked set of responses with signpost-core.
+    pub fn score(responses: &Responses) -> Wellbeing {
+        let (score, raw) = match responses.score() {
+            Score::Wemwbs { total } => (f64::from(total), total),
+            // The table publishes the metric score to two decimals and core holds it as an f32;
+            // widening that f32 would store 18.59 as 18.590000152…, so store the f64 nearest the
+            // published decimal instead (the f32's shortest text is exactly that decimal).
+            Score::Swemwbs { raw, metric } => {
+                let published = metric.to_string().parse().unwrap_or(f64::from(metric));
+                (published, raw)
+            }
+        };
+        Wellbeing {
+            instrument: responses.instrument().as_str().to_owned(),
+            items: items_json(responses.items()),
+            score,
+            raw: i64::from(raw),
+        }
+    }
+}
+
+/// `[3,2,2]`: the items as a JSON array of numbers (serde would write a `[u8]` so too, but this
+/// cannot fail).
+fn items_json(items: &[u8]) -> String {
+    let listed: Vec<String> = items.iter().map(u8::to_string).collect();
+    format!("[{}]", listed.join(","))
 }
 
 /// What the person is told: their reference and when it arrived.
@@ -217,13 +268,16 @@ pub fn store(
         });
     }
 
+    let wellbeing = new.wellbeing.as_ref();
     let mut attempt = 1;
     let reference = loop {
         let reference = next_reference();
         let inserted = tx.execute(
             "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, status, practice,
-                 channel, language, consent_version, consent_purposes, consented_at, body)
-             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7, ?8, ?9, ?4, ?10)",
+                 channel, language, consent_version, consent_purposes, consented_at, body,
+                 questionnaire_id, questionnaire_version,
+                 wellbeing_instrument, wellbeing_items, wellbeing_score, wellbeing_raw)
+             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7, ?8, ?9, ?4, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             rusqlite::params![
                 reference,
                 new.idempotency_key,
@@ -235,6 +289,12 @@ pub fn store(
                 new.consent_version,
                 new.consent_purposes,
                 new.body,
+                new.questionnaire_id,
+                new.questionnaire_version,
+                wellbeing.map(|w| &w.instrument),
+                wellbeing.map(|w| &w.items),
+                wellbeing.map(|w| w.score),
+                wellbeing.map(|w| w.raw),
             ],
         );
         match inserted {
@@ -265,7 +325,7 @@ fn is_unique_violation(error: &rusqlite::Error, column: &str) -> bool {
 }
 
 /// A stored referral, as the command line and (later) the inbox read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredReferral {
     pub reference: String,
     pub received_at: String,
@@ -277,6 +337,10 @@ pub struct StoredReferral {
     /// A JSON array of consent purposes.
     pub consent_purposes: String,
     pub consented_at: String,
+    /// `(id, version)`; `None` only for a referral stored before questionnaires (migration 0002).
+    pub questionnaire: Option<(String, String)>,
+    /// `None` when the check-in was skipped (or the referral predates migration 0002).
+    pub wellbeing: Option<Wellbeing>,
     /// The canonical wire form.
     pub body: String,
 }
@@ -284,7 +348,8 @@ pub struct StoredReferral {
 pub fn find(conn: &Connection, reference: &str) -> rusqlite::Result<Option<StoredReferral>> {
     conn.query_row(
         "SELECT reference, received_at, status, channel, practice, language, consent_version,
-                consent_purposes, consented_at, body
+                consent_purposes, consented_at, body, questionnaire_id, questionnaire_version,
+                wellbeing_instrument, wellbeing_items, wellbeing_score, wellbeing_raw
          FROM referrals WHERE reference = ?1",
         [reference],
         |row| {
@@ -299,6 +364,20 @@ pub fn find(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Store
                 consent_purposes: row.get(7)?,
                 consented_at: row.get(8)?,
                 body: row.get(9)?,
+                // The migration's CHECKs keep each group all NULL or all set.
+                questionnaire: match (row.get(10)?, row.get(11)?) {
+                    (Some(id), Some(version)) => Some((id, version)),
+                    _ => None,
+                },
+                wellbeing: match (row.get(12)?, row.get(13)?, row.get(14)?, row.get(15)?) {
+                    (Some(instrument), Some(items), Some(score), Some(raw)) => Some(Wellbeing {
+                        instrument,
+                        items,
+                        score,
+                        raw,
+                    }),
+                    _ => None,
+                },
             })
         },
     )
@@ -308,6 +387,7 @@ pub fn find(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Store
 #[cfg(test)]
 mod tests {
     use super::*;
+    use signpost_core::Instrument;
 
     fn new_referral(key: &str, sha256: char) -> NewReferral {
         NewReferral {
@@ -319,6 +399,9 @@ mod tests {
             language: "en".into(),
             consent_version: "2026-11-25".into(),
             consent_purposes: r#"["share_with_service","contact_me"]"#.into(),
+            questionnaire_id: "signpost-self-referral".into(),
+            questionnaire_version: "2026-11-25".into(),
+            wellbeing: None,
             body: "{}".into(),
         }
     }
@@ -395,6 +478,108 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[test]
+    fn the_service_scores_the_items_with_core() {
+        let wemwbs = Responses::parse(Instrument::Wemwbs, &[3; 14]).unwrap();
+        assert_eq!(
+            Wellbeing::score(&wemwbs),
+            Wellbeing {
+                instrument: "wemwbs".into(),
+                items: "[3,3,3,3,3,3,3,3,3,3,3,3,3,3]".into(),
+                score: 42.0,
+                raw: 42,
+            }
+        );
+        // Raw 20 is 18.59 in the published table: stored as that decimal, not as the f32's 18.590000152….
+        let swemwbs = Responses::parse(Instrument::Swemwbs, &[3, 3, 3, 3, 3, 3, 2]).unwrap();
+        let scored = Wellbeing::score(&swemwbs);
+        assert_eq!((scored.score, scored.raw), (18.59, 20));
+        assert_eq!(scored.items, "[3,3,3,3,3,3,2]");
+        assert_eq!(scored.instrument, "swemwbs");
+    }
+
+    #[test]
+    fn a_stored_check_in_reads_back_as_written() {
+        let (_dir, db) = fresh();
+        let mut new = new_referral("k", 'a');
+        new.wellbeing = Some(Wellbeing::score(
+            &Responses::parse(Instrument::Swemwbs, &[5, 4, 3, 2, 1, 2, 3]).unwrap(),
+        ));
+        let stored = db
+            .call_blocking(|conn| {
+                store(conn, &new, || "SP-AAAA-AAAA".into())?;
+                find(conn, "SP-AAAA-AAAA")
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.wellbeing, new.wellbeing);
+        assert_eq!(
+            stored.questionnaire,
+            Some(("signpost-self-referral".into(), "2026-11-25".into()))
+        );
+    }
+
+    #[test]
+    fn the_check_in_columns_are_all_set_or_all_null() {
+        let (_dir, db) = fresh();
+        let stored = db.call_blocking(|conn| {
+            store(conn, &new_referral("k", 'a'), || "SP-AAAA-AAAA".into())?;
+            conn.execute(
+                "UPDATE referrals SET wellbeing_instrument = 'wemwbs' WHERE reference = 'SP-AAAA-AAAA'",
+                [],
+            )
+        });
+        assert!(
+            matches!(&stored, Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation),
+            "{stored:?}"
+        );
+    }
+
+    #[test]
+    fn a_database_made_by_the_first_migration_is_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            Migrations::new(vec![M::up(include_str!(
+                "../migrations/0001_referrals.sql"
+            ))])
+            .to_latest(&mut conn)
+            .unwrap();
+            conn.execute(
+                "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, practice,
+                     channel, language, consent_version, consent_purposes, consented_at, body)
+                 VALUES ('SP-2222-3333', 'old', ?1, '2026-11-20T09:00:00.000Z', '43210', 'self', 'en',
+                     '2026-11-01', '[\"share_with_service\",\"contact_me\"]', '2026-11-20T09:00:00.000Z',
+                     '{\"person\":{\"name\":\"Morag Campbell\"}}')",
+                ["a".repeat(64)],
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let old = db
+            .call_blocking(|conn| find(conn, "SP-2222-3333"))
+            .unwrap()
+            .expect("the old row is kept");
+        assert_eq!(old.questionnaire, None);
+        assert_eq!(old.wellbeing, None);
+        assert_eq!(old.body, r#"{"person":{"name":"Morag Campbell"}}"#);
+        assert_eq!(old.received_at, "2026-11-20T09:00:00.000Z");
+
+        let mut new = new_referral("new", 'b');
+        new.wellbeing = Some(Wellbeing::score(
+            &Responses::parse(Instrument::Wemwbs, &[4; 14]).unwrap(),
+        ));
+        let stored = db
+            .call_blocking(|conn| {
+                store(conn, &new, || "SP-4444-5555".into())?;
+                find(conn, "SP-4444-5555")
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.wellbeing.map(|w| w.score), Some(56.0));
     }
 
     #[test]

@@ -141,19 +141,21 @@ impl AppError {
                 format!("The body is not valid JSON (line {line}, column {column}).")
             }
             AppError::InvalidBody { message, .. } => message.clone(),
-            AppError::InvalidReferral(errors) => errors.first().message().into(),
+            AppError::InvalidReferral(errors) => errors.first().message(),
             AppError::NotFound => "There is nothing at this address.".into(),
             AppError::MethodNotAllowed => "This address does not accept that method.".into(),
             AppError::Internal(_) => "Something went wrong on our side. Please try again in a moment.".into(),
         }
     }
 
-    pub fn field(&self) -> Option<&str> {
+    /// Where the problem is: a header's name, or a path into the body such as `answers.phone`
+    /// or `wellbeing.items[4]`.
+    pub fn field(&self) -> Option<String> {
         match self {
             AppError::IdempotencyKeyMissing
             | AppError::IdempotencyKeyMalformed
-            | AppError::IdempotencyKeyReused => Some(IDEMPOTENCY_KEY),
-            AppError::InvalidBody { field, .. } => field.as_deref(),
+            | AppError::IdempotencyKeyReused => Some(IDEMPOTENCY_KEY.to_owned()),
+            AppError::InvalidBody { field, .. } => field.clone(),
             AppError::InvalidReferral(errors) => Some(errors.first().field()),
             _ => None,
         }
@@ -171,21 +173,21 @@ impl fmt::Display for AppError {
 
 /// The JSON every API error is sent as.
 #[derive(Debug, Serialize)]
-struct ErrorBody<'a> {
-    code: &'a str,
+struct ErrorBody {
+    code: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
+    field: Option<String>,
     /// Every problem with a referral, the first of which is repeated above.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    errors: Vec<FieldError<'a>>,
+    errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Serialize)]
-struct FieldError<'a> {
-    code: &'a str,
-    message: &'a str,
-    field: &'a str,
+struct FieldError {
+    code: &'static str,
+    message: String,
+    field: String,
 }
 
 impl IntoResponse for AppError {
@@ -263,7 +265,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// Parses JSON strictly: trailing content is a syntax error, and a shape error carries the dotted
-/// path of the field it is about (`person.nhs_number`, `needs[0]`, `consent`).
+/// path of the field it is about (`nhs_number`, `wellbeing.instrument`, `consent.purposes[1]`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // serde's derived structs also accept a JSON array of their fields in order; every body this
     // API takes is an object, so refuse an array outright (once it is known to be valid JSON).
@@ -353,7 +355,8 @@ mod tests {
     use axum::body::to_bytes;
     use serde::Deserialize;
     use serde_json::{json, Value};
-    use signpost_core::{RawReferral, Referral};
+    use signpost_core::fields::CalendarDate;
+    use signpost_core::{default_questionnaire, AnswerValue, RawReferral, Referral};
 
     async fn body_of(error: AppError) -> (StatusCode, Value) {
         let response = error.into_response();
@@ -362,17 +365,19 @@ mod tests {
         (status, serde_json::from_slice(&bytes).unwrap())
     }
 
+    /// A valid referral: the first of the shared fixtures, so no test types one out again.
     fn valid_referral() -> Value {
-        json!({
-            "schema": "signpost.referral/1",
-            "practice": "43210",
-            "channel": "self",
-            "language": "en",
-            "needs": ["housing"],
-            "person": { "name": "Morag Campbell" },
-            "contact": { "methods": ["phone"], "phone": "07700 900123" },
-            "consent": { "version": "2026-11-25", "purposes": ["share_with_service", "contact_me"] }
-        })
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/referrals/valid"
+        );
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        paths.sort();
+        serde_json::from_str(&std::fs::read_to_string(&paths[0]).unwrap()).unwrap()
     }
 
     #[tokio::test]
@@ -400,17 +405,20 @@ mod tests {
     #[tokio::test]
     async fn an_invalid_referral_lists_every_problem_and_repeats_the_first() {
         let mut raw: RawReferral = serde_json::from_value(valid_referral()).unwrap();
-        raw.needs.clear();
-        raw.person.name = " ".into();
-        let errors = Referral::try_from(raw).unwrap_err();
+        raw.answers.remove("needs");
+        raw.answers
+            .insert("name".into(), AnswerValue::One(" ".into()));
+        let today = CalendarDate {
+            year: 2026,
+            month: 11,
+            day: 25,
+        };
+        let errors = Referral::parse(raw, &default_questionnaire(), today).unwrap_err();
         let (status, body) = body_of(errors.into()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(body["code"], "needs_missing");
-        assert_eq!(body["field"], "needs");
-        assert_eq!(
-            body["message"],
-            "Choose at least one area to get help with."
-        );
+        assert_eq!(body["code"], "answer_missing");
+        assert_eq!(body["field"], "answers.needs");
+        assert_eq!(body["message"], "This question needs an answer.");
         let all: Vec<_> = body["errors"]
             .as_array()
             .unwrap()
@@ -420,8 +428,8 @@ mod tests {
         assert_eq!(
             all,
             [
-                (&json!("needs_missing"), &json!("needs")),
-                (&json!("name_missing"), &json!("person.name"))
+                (&json!("answer_missing"), &json!("answers.needs")),
+                (&json!("answer_missing"), &json!("answers.name"))
             ]
         );
     }
@@ -439,9 +447,7 @@ mod tests {
 
     fn shape_field(body: &Value) -> (String, Option<String>) {
         match parse_json::<RawReferral>(body.to_string().as_bytes()) {
-            Err(error @ AppError::InvalidBody { .. }) => {
-                (error.code().to_owned(), error.field().map(str::to_owned))
-            }
+            Err(error @ AppError::InvalidBody { .. }) => (error.code().to_owned(), error.field()),
             Err(other) => panic!("expected invalid_body, got {other}"),
             Ok(_) => panic!("expected {body} to be refused"),
         }
@@ -449,34 +455,58 @@ mod tests {
 
     #[test]
     fn shape_errors_name_the_field_as_a_dotted_path() {
-        let mut unknown = valid_referral();
-        unknown["person"]["nhs_number"] = json!("1234567890");
+        let field_of = |adjust: &dyn Fn(&mut Value)| {
+            let mut body = valid_referral();
+            adjust(&mut body);
+            shape_field(&body).1
+        };
+        let field = |path: &str| Some(path.to_owned());
+
         assert_eq!(
-            shape_field(&unknown).1.as_deref(),
-            Some("person.nhs_number")
+            field_of(&|b| b["nhs_number"] = json!("9434765919")),
+            field("nhs_number")
         );
-
-        let mut missing = valid_referral();
-        missing.as_object_mut().unwrap().remove("consent");
-        assert_eq!(shape_field(&missing).1.as_deref(), Some("consent"));
-
-        let mut nested_missing = valid_referral();
-        nested_missing["person"]
-            .as_object_mut()
-            .unwrap()
-            .remove("name");
         assert_eq!(
-            shape_field(&nested_missing).1.as_deref(),
-            Some("person.name")
+            field_of(&|b| b["questionnaire"]["title"] = json!("Self-referral")),
+            field("questionnaire.title")
         );
-
-        let mut unknown_value = valid_referral();
-        unknown_value["needs"] = json!(["housing", "astrology"]);
-        assert_eq!(shape_field(&unknown_value).1.as_deref(), Some("needs[1]"));
-
-        let mut wrong_type = valid_referral();
-        wrong_type["contact"]["phone"] = json!(7700900123_u64);
-        assert_eq!(shape_field(&wrong_type).1.as_deref(), Some("contact.phone"));
+        // There is no score on the wire: the service computes it, so a client cannot send one.
+        assert_eq!(
+            field_of(&|b| b["wellbeing"] =
+                json!({ "instrument": "wemwbs", "items": vec![3; 14], "score": 70 })),
+            field("wellbeing.score")
+        );
+        assert_eq!(
+            field_of(&|b| {
+                b.as_object_mut().unwrap().remove("consent");
+            }),
+            field("consent")
+        );
+        assert_eq!(
+            field_of(&|b| {
+                b["questionnaire"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("version");
+            }),
+            field("questionnaire.version")
+        );
+        assert_eq!(
+            field_of(&|b| b["wellbeing"] = json!({ "instrument": "who5", "items": vec![3; 5] })),
+            field("wellbeing.instrument")
+        );
+        assert_eq!(
+            field_of(&|b| b["consent"]["purposes"] = json!(["contact_me", "astrology"])),
+            field("consent.purposes[1]")
+        );
+        assert_eq!(
+            field_of(&|b| b["wellbeing"] = json!({ "instrument": "swemwbs", "items": [3, 3, 300] })),
+            field("wellbeing.items[2]")
+        );
+        assert_eq!(
+            field_of(&|b| b["answers"]["urgent"] = json!(5)),
+            field("answers.urgent")
+        );
 
         assert_eq!(
             shape_field(&json!([1, 2])),

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use signpost_core::Questionnaire;
 
 pub mod config;
 pub mod db;
@@ -22,13 +23,17 @@ pub use error::AppError;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The questionnaire referrals are checked against: the service's own file, or
+    /// `signpost_core::default_questionnaire()`.
+    pub questionnaire: Arc<Questionnaire>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
+    pub fn new(db: Db, config: Config, questionnaire: Questionnaire) -> Self {
         AppState {
             db,
             config: Arc::new(config),
+            questionnaire: Arc::new(questionnaire),
         }
     }
 }

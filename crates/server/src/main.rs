@@ -9,8 +9,10 @@ use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use serde_json::Value;
-use signpost_server::config::{parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY};
-use signpost_server::db::{self, StoredReferral};
+use signpost_server::config::{
+    load_questionnaire, parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY,
+};
+use signpost_server::db::{self, StoredReferral, Wellbeing};
 use signpost_server::{app, reference, AppState, Config, Db};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -51,6 +53,10 @@ struct ServeArgs {
     /// The Content-Security-Policy sent with the site's pages.
     #[arg(long, env = "SIGNPOST_CSP", default_value = DEFAULT_CONTENT_SECURITY_POLICY, value_parser = parse_header_value)]
     content_security_policy: HeaderValue,
+    /// The service's own questionnaire file (JSON); by default, the questionnaire Signpost ships.
+    /// Referrals are checked against it, so the widget must ask the same one.
+    #[arg(long, env = "SIGNPOST_QUESTIONNAIRE")]
+    questionnaire: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +96,13 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> Result<(), String> {
+    // Before the database: a broken file stops the service before it creates or touches anything.
+    let questionnaire = load_questionnaire(args.questionnaire.as_deref())?;
+    tracing::info!(
+        id = questionnaire.id(),
+        version = questionnaire.version(),
+        "checking referrals against this questionnaire"
+    );
     if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("could not create {}: {e}", parent.display()))?;
@@ -103,7 +116,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         allowed_origins: args.allow_origins,
         content_security_policy: args.content_security_policy,
     };
-    let router = app(AppState::new(db, config));
+    let router = app(AppState::new(db, config, questionnaire));
 
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("could not start the runtime: {e}"))?;
@@ -162,8 +175,28 @@ struct ShownReferral {
     practice: String,
     language: String,
     consent: ShownConsent,
+    /// `null` only for a referral stored before questionnaires.
+    questionnaire: Option<ShownQuestionnaire>,
+    /// `null` when the check-in was skipped.
+    wellbeing: Option<ShownWellbeing>,
     /// The canonical body, exactly as stored.
     referral: Value,
+}
+
+#[derive(Debug, Serialize)]
+struct ShownQuestionnaire {
+    id: String,
+    version: String,
+}
+
+/// The check-in as the service scored it.
+#[derive(Debug, Serialize)]
+struct ShownWellbeing {
+    instrument: String,
+    items: Value,
+    /// WEMWBS total, or SWEMWBS metric score.
+    score: f64,
+    raw: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -205,6 +238,19 @@ fn shown(stored: StoredReferral) -> Result<ShownReferral, serde_json::Error> {
             purposes: serde_json::from_str(&stored.consent_purposes)?,
             consented_at: stored.consented_at,
         },
+        questionnaire: stored
+            .questionnaire
+            .map(|(id, version)| ShownQuestionnaire { id, version }),
+        wellbeing: stored.wellbeing.map(shown_wellbeing).transpose()?,
         referral: serde_json::from_str(&stored.body)?,
+    })
+}
+
+fn shown_wellbeing(stored: Wellbeing) -> Result<ShownWellbeing, serde_json::Error> {
+    Ok(ShownWellbeing {
+        instrument: stored.instrument,
+        items: serde_json::from_str(&stored.items)?,
+        score: stored.score,
+        raw: stored.raw,
     })
 }

@@ -1,5 +1,3 @@
-use std::marker::PhantomData;
-
 /// Why a piece of free text was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FreeTextError {
@@ -7,66 +5,47 @@ pub enum FreeTextError {
     TooLong { max: usize },
 }
 
-/// The limit a kind of free text has, so a name and a long answer cannot be mixed up.
-pub trait TextLimit {
-    const MAX_CHARS: usize;
-}
-
-/// Trimmed text that is neither empty nor longer than its limit (counted in characters,
-/// not bytes, so Arabic or Polish text gets the same room as English).
+/// Trimmed text that is neither empty nor longer than its limit (counted in characters, not
+/// bytes, so Arabic or Polish text gets the same room as English). The questionnaire sets the limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreeText<L: TextLimit> {
-    text: String,
-    limit: PhantomData<L>,
-}
+pub struct FreeText(String);
 
-impl<L: TextLimit> FreeText<L> {
-    pub fn parse(input: &str) -> Result<Self, FreeTextError> {
+impl FreeText {
+    pub fn parse(input: &str, max_chars: usize) -> Result<Self, FreeTextError> {
         let text = input.trim();
         if text.is_empty() {
             return Err(FreeTextError::Empty);
         }
-        if text.chars().count() > L::MAX_CHARS {
-            return Err(FreeTextError::TooLong { max: L::MAX_CHARS });
+        if text.chars().count() > max_chars {
+            return Err(FreeTextError::TooLong { max: max_chars });
         }
-        Ok(Self { text: text.to_owned(), limit: PhantomData })
+        Ok(Self(text.to_owned()))
     }
 }
 
-impl<L: TextLimit> AsRef<str> for FreeText<L> {
+impl AsRef<str> for FreeText {
     fn as_ref(&self) -> &str {
-        &self.text
+        &self.0
     }
 }
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameLimit;
-impl TextLimit for NameLimit {
-    const MAX_CHARS: usize = 100;
-}
-
-/// A person's name as they write it: no assumptions about first and family names.
-pub type PersonName = FreeText<NameLimit>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn trims_and_keeps_a_name() {
-        assert_eq!(PersonName::parse("  Morag Campbell ").unwrap().as_ref(), "Morag Campbell");
+    fn trims_and_keeps_the_text() {
+        assert_eq!(FreeText::parse("  Morag Campbell ", 100).unwrap().as_ref(), "Morag Campbell");
     }
 
     #[test]
     fn refuses_blank_text() {
-        assert_eq!(PersonName::parse("   "), Err(FreeTextError::Empty));
+        assert_eq!(FreeText::parse("   ", 100), Err(FreeTextError::Empty));
     }
 
     #[test]
     fn counts_characters_not_bytes() {
-        let arabic = "م".repeat(100);
-        assert!(PersonName::parse(&arabic).is_ok());
-        let too_long = "a".repeat(101);
-        assert_eq!(PersonName::parse(&too_long), Err(FreeTextError::TooLong { max: 100 }));
+        assert!(FreeText::parse(&"م".repeat(100), 100).is_ok());
+        assert_eq!(FreeText::parse(&"a".repeat(101), 100), Err(FreeTextError::TooLong { max: 100 }));
     }
 }

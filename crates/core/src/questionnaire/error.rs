@@ -16,6 +16,9 @@ pub enum QuestionnaireError {
     /// `includes` on a question with one answer, `equals` on several, or a test on a text question.
     ConditionDoesNotFit { question: String, names: String },
     ConditionValueNotAnOption { question: String, names: String, value: String },
+    /// One of the questions every questionnaire must ask (needs, name, contact_methods) is absent,
+    /// optional, conditional or of the wrong type.
+    CoreQuestionMissing { id: String },
 }
 
 impl fmt::Display for QuestionnaireError {
@@ -42,6 +45,11 @@ impl fmt::Display for QuestionnaireError {
                 f,
                 "\"{question}\" depends on \"{names}\" with a test that does not fit it \
                  (use \"includes\" for several choices, \"equals\" for one choice or yes/no)"
+            ),
+            Self::CoreQuestionMissing { id } => write!(
+                f,
+                "the questionnaire must always ask the required question \"{id}\" (needs and contact_methods \
+                 as multiple_choice, name as short_text)"
             ),
             Self::ConditionValueNotAnOption { question, names, value } => {
                 write!(f, "\"{question}\" depends on \"{names}\" being \"{value}\", which is not one of its options")

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-pub use condition::Condition;
+pub use condition::{Condition, ConditionTest};
 pub use error::QuestionnaireError;
 
 /// The kinds of question a questionnaire may ask.
@@ -104,6 +104,16 @@ struct RawQuestion {
     show_if: Option<Condition>,
 }
 
+type KindTest = fn(&QuestionKind) -> bool;
+
+/// Questions every questionnaire must ask, unconditionally and required: a link worker cannot
+/// act without them, and the inbox shows them first.
+const REQUIRED_QUESTIONS: [(&str, KindTest); 3] = [
+    ("needs", |k| matches!(k, QuestionKind::MultipleChoice { .. })),
+    ("name", |k| matches!(k, QuestionKind::ShortText { .. })),
+    ("contact_methods", |k| matches!(k, QuestionKind::MultipleChoice { .. })),
+];
+
 const SHORT_TEXT_LIMIT: usize = 100;
 const LONG_TEXT_LIMIT: usize = 1000;
 
@@ -141,7 +151,14 @@ impl Questionnaire {
             }
             pages.push(Page { id: raw_page.id, questions, show_if: raw_page.show_if });
         }
-        Ok(Self { id: raw.id, version: raw.version, pages })
+        let questionnaire = Self { id: raw.id, version: raw.version, pages };
+        for (id, fits) in REQUIRED_QUESTIONS {
+            let found = questionnaire.question(id);
+            if !found.is_some_and(|q| q.required && q.show_if.is_none() && fits(&q.kind)) {
+                return Err(QuestionnaireError::CoreQuestionMissing { id: id.to_owned() });
+            }
+        }
+        Ok(questionnaire)
     }
 
     pub fn id(&self) -> &str {

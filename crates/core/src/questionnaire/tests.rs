@@ -1,7 +1,10 @@
 use super::*;
 
+/// The questions every questionnaire must have, after the pages under test.
+const CORE: &str = r#"{"id":"core","questions":[{"id":"name","type":"short_text","required":true},{"id":"contact_methods","type":"multiple_choice","required":true,"options":["phone"]}]}"#;
+
 fn with_pages(pages: &str) -> String {
-    format!(r#"{{"id":"test","version":"1","pages":[{pages}]}}"#)
+    format!(r#"{{"id":"test","version":"1","pages":[{pages},{CORE}]}}"#)
 }
 
 const NEEDS: &str = r#"{"id":"needs","questions":[{"id":"needs","type":"multiple_choice","required":true,"options":["housing","food"]}]}"#;
@@ -15,7 +18,7 @@ fn a_questionnaire_with_branching_pages_loads() {
                        {{"id":"housing_detail","type":"long_text","show_if":{{"question":"housing_risk","equals":"yes"}}}}]}}"#
     ));
     let questionnaire = Questionnaire::parse(&json).unwrap();
-    assert_eq!(questionnaire.pages().len(), 2);
+    assert_eq!(questionnaire.pages().len(), 3, "needs, housing and the core page");
     assert_eq!(questionnaire.question("housing_detail").unwrap().kind, QuestionKind::LongText { max_length: 1000 });
 }
 
@@ -92,4 +95,12 @@ fn choice_questions_need_distinct_options() {
 fn malformed_json_and_empty_pages_are_refused() {
     assert!(matches!(Questionnaire::parse("{"), Err(QuestionnaireError::Malformed { .. })));
     assert_eq!(refused(r#"{"id":"p","questions":[]}"#), QuestionnaireError::EmptyPage { page: "p".into() });
+}
+
+#[test]
+fn the_questions_a_link_worker_needs_are_required() {
+    let without_needs = format!(r#"{{"id":"test","version":"1","pages":[{CORE}]}}"#);
+    assert_eq!(Questionnaire::parse(&without_needs), Err(QuestionnaireError::CoreQuestionMissing { id: "needs".into() }));
+    let optional_name = with_pages(NEEDS).replace(r#""id":"name","type":"short_text","required":true"#, r#""id":"name","type":"short_text""#);
+    assert_eq!(Questionnaire::parse(&optional_name), Err(QuestionnaireError::CoreQuestionMissing { id: "name".into() }));
 }

@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use signpost_core::fields::CalendarDate;
 use signpost_core::{RawReferral, Referral};
 use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 
-use crate::db::{self, NewReferral, Receipt, Stored};
+use crate::db::{self, NewReferral, Receipt, Stored, Wellbeing};
 use crate::error::{AppError, JsonBody, IDEMPOTENCY_KEY};
 use crate::{reference, AppState};
 
@@ -73,19 +74,24 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<RawReferral>,
 ) -> Result<Response, AppError> {
-    let referral = Referral::try_from(body.value)?;
+    // One reading of the clock: the day that bounds dates of birth is the day it was received.
+    let now = OffsetDateTime::now_utc();
+    let referral = Referral::parse(body.value, &state.questionnaire, calendar_date(now)?)?;
     let canonical = RawReferral::from(&referral);
-    let received_at = now_rfc3339()?;
     let new = NewReferral {
         idempotency_key: key.0,
         body_sha256: sha256_hex(&body.bytes),
-        received_at,
+        received_at: rfc3339(now)?,
         practice: canonical.practice.clone(),
-        channel: wire_name(&canonical.channel)?,
-        language: wire_name(&canonical.language)?,
+        channel: canonical.channel.as_str().to_owned(),
+        language: canonical.language.as_str().to_owned(),
         consent_version: canonical.consent.version.clone(),
         consent_purposes: serde_json::to_string(&canonical.consent.purposes)
             .map_err(AppError::internal("writing the consent purposes"))?,
+        questionnaire_id: canonical.questionnaire.id.clone(),
+        questionnaire_version: canonical.questionnaire.version.clone(),
+        // Scored here from the checked items: the wire format has no score a client could set.
+        wellbeing: referral.wellbeing().map(Wellbeing::score),
         body: serde_json::to_string(&canonical)
             .map_err(AppError::internal("writing the canonical referral"))?,
     };
@@ -109,14 +115,26 @@ pub async fn create(
     }
 }
 
-/// The time now, UTC, to the millisecond: `2026-11-25T10:04:05.123Z`.
-fn now_rfc3339() -> Result<String, AppError> {
-    let now = OffsetDateTime::now_utc();
+/// A UTC time to the millisecond: `2026-11-25T10:04:05.123Z`.
+fn rfc3339(now: OffsetDateTime) -> Result<String, AppError> {
     let now = now
         .replace_millisecond(now.millisecond())
         .map_err(AppError::internal("reading the clock"))?;
     now.format(&Rfc3339)
         .map_err(AppError::internal("formatting the time"))
+}
+
+/// The UTC date of `now`, as signpost-core counts days.
+fn calendar_date(now: OffsetDateTime) -> Result<CalendarDate, AppError> {
+    let date = now.to_offset(UtcOffset::UTC).date();
+    u16::try_from(date.year())
+        .ok()
+        .and_then(|year| CalendarDate::new(year, u8::from(date.month()), date.day()))
+        .ok_or_else(|| {
+            AppError::internal("reading the clock")(format!(
+                "{date} is not a date signpost-core can use"
+            ))
+        })
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -126,21 +144,21 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The name serde gives a unit enum variant on the wire (`"self"`, `"ar"`).
-fn wire_name<T: Serialize>(value: &T) -> Result<String, AppError> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => Ok(name),
-        Ok(other) => Err(AppError::internal("naming an enum")(format!(
-            "expected a string, got {other}"
-        ))),
-        Err(e) => Err(AppError::internal("naming an enum")(e)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use signpost_core::{Channel, Language};
+    use time::{Date, Month, PrimitiveDateTime, Time};
+
+    fn at(date: (i32, Month, u8), time: (u8, u8, u8, u16), offset_hours: i8) -> OffsetDateTime {
+        let (year, month, day) = date;
+        let (hour, minute, second, millisecond) = time;
+        PrimitiveDateTime::new(
+            Date::from_calendar_date(year, month, day).unwrap(),
+            Time::from_hms_milli(hour, minute, second, millisecond).unwrap(),
+        )
+        .assume_offset(UtcOffset::from_hms(offset_hours, 0, 0).unwrap())
+    }
 
     #[test]
     fn idempotency_keys_are_short_and_plain() {
@@ -164,15 +182,48 @@ mod tests {
     }
 
     #[test]
-    fn wire_names_are_serde_names() {
-        assert_eq!(wire_name(&Channel::SelfReferral).unwrap(), "self");
-        assert_eq!(wire_name(&Language::Gd).unwrap(), "gd");
+    fn stored_names_are_the_wire_names() {
+        // The database's CHECK on `channel` and the inbox read these; they must match serde's.
+        for channel in [Channel::SelfReferral, Channel::Assisted] {
+            assert_eq!(serde_json::to_value(channel).unwrap(), channel.as_str());
+        }
+        for language in [Language::En, Language::Gd, Language::Pl, Language::Ar] {
+            assert_eq!(serde_json::to_value(language).unwrap(), language.as_str());
+        }
     }
 
     #[test]
     fn received_at_is_utc_rfc3339_to_the_millisecond() {
-        let now = now_rfc3339().unwrap();
+        let now = rfc3339(OffsetDateTime::now_utc()).unwrap();
         assert!(now.ends_with('Z'), "{now}");
         assert!(OffsetDateTime::parse(&now, &Rfc3339).is_ok(), "{now}");
+        let exact = at((2026, Month::November, 25), (10, 4, 5, 123), 1);
+        assert_eq!(
+            rfc3339(exact.to_offset(UtcOffset::UTC)).unwrap(),
+            "2026-11-25T09:04:05.123Z"
+        );
+    }
+
+    #[test]
+    fn today_is_the_utc_date() {
+        // 00:30 in Scotland in summer is still the day before in UTC.
+        let late = at((2026, Month::July, 1), (0, 30, 0, 0), 1);
+        assert_eq!(
+            calendar_date(late).unwrap(),
+            CalendarDate {
+                year: 2026,
+                month: 6,
+                day: 30
+            }
+        );
+        let leap = at((2028, Month::February, 29), (12, 0, 0, 0), 0);
+        assert_eq!(
+            calendar_date(leap).unwrap(),
+            CalendarDate {
+                year: 2028,
+                month: 2,
+                day: 29
+            }
+        );
     }
 }

@@ -5,14 +5,14 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serde_json::Value;
-use signpost_core::{RawReferral, Referral};
+use serde_json::{json, Value};
+use signpost_core::{Responses, Score};
 
-use crate::helpers::valid_fixture;
+use crate::helpers::{canonical, valid_fixture};
 
 const BIN: &str = env!("CARGO_BIN_EXE_signpost-server");
 
-fn show(reference: &str, db: &Path) -> std::process::Output {
+pub fn show(reference: &str, db: &Path) -> std::process::Output {
     Command::new(BIN)
         .args(["referral", "show", reference, "--db"])
         .arg(db)
@@ -68,9 +68,7 @@ async fn serve_then_show_the_stored_referral_then_stop() {
         String::from_utf8_lossy(&output.stderr)
     );
     let shown: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let canonical = RawReferral::from(
-        &Referral::try_from(serde_json::from_str::<RawReferral>(&fixture.text).unwrap()).unwrap(),
-    );
+    let canonical = canonical(&fixture.text);
     assert_eq!(shown["reference"], reference);
     assert_eq!(shown["received_at"], receipt["received_at"]);
     assert_eq!(shown["status"], "new");
@@ -84,6 +82,21 @@ async fn serve_then_show_the_stored_referral_then_stop() {
     );
     assert_eq!(shown["consent"]["consented_at"], receipt["received_at"]);
     assert_eq!(shown["referral"], serde_json::to_value(&canonical).unwrap());
+    assert_eq!(shown["questionnaire"], fixture.json()["questionnaire"]);
+    let expected_wellbeing = match &canonical.wellbeing {
+        None => Value::Null,
+        Some(w) => {
+            let (score, raw) = match Responses::parse(w.instrument, &w.items).unwrap().score() {
+                Score::Wemwbs { total } => (json!(total), total),
+                // The published table's decimal, as JSON writes it (e.g. 18.59).
+                Score::Swemwbs { raw, metric } => {
+                    (serde_json::from_str(&metric.to_string()).unwrap(), raw)
+                }
+            };
+            json!({ "instrument": w.instrument, "items": w.items, "score": score, "raw": raw })
+        }
+    };
+    assert_eq!(shown["wellbeing"], expected_wellbeing);
 
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -111,4 +124,105 @@ fn show_fails_plainly_for_an_unknown_reference_or_database() {
     let no_db = show("SP-2345-6789", &missing_db);
     assert_eq!(no_db.status.code(), Some(1));
     assert!(!missing_db.exists(), "show never creates a database");
+}
+
+/// A questionnaire file built from the shipped one, changed by `adjust`, in `dir`.
+fn questionnaire_file(dir: &Path, adjust: impl FnOnce(&mut Value)) -> std::path::PathBuf {
+    let mut json: Value = serde_json::from_str(signpost_core::DEFAULT_QUESTIONNAIRE).unwrap();
+    adjust(&mut json);
+    let path = dir.join("questionnaire.json");
+    std::fs::write(&path, json.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn serve_refuses_to_start_with_a_broken_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("signpost.db");
+    let mut question = String::new();
+    let path = questionnaire_file(dir.path(), |json| {
+        let first = &mut json["pages"][0]["questions"][0];
+        question = first["id"].as_str().unwrap().to_owned();
+        first["type"] = "slider".into();
+    });
+    for how in ["flag", "env"] {
+        let mut command = Command::new(BIN);
+        command
+            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .env("RUST_LOG", "off");
+        if how == "flag" {
+            command.arg("--questionnaire").arg(&path);
+        } else {
+            command.env("SIGNPOST_QUESTIONNAIRE", &path);
+        }
+        // If it started after all, `output` would wait for ever: a listening line is a failure.
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{how}: {stderr}");
+        assert!(output.stdout.is_empty(), "{how}: it never listened");
+        let reason = format!("question \"{question}\" has the unknown type \"slider\"");
+        assert!(stderr.contains(&reason), "{how}: {stderr}");
+        assert!(stderr.contains("questionnaire.json"), "{how}: {stderr}");
+    }
+    assert!(!db.exists(), "nothing was created");
+
+    let missing = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--questionnaire"])
+        .arg(dir.path().join("typo.json"))
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("could not read the questionnaire"));
+}
+
+#[tokio::test]
+async fn serve_checks_referrals_against_its_own_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = questionnaire_file(dir.path(), |json| json["version"] = "local-3".into());
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--questionnaire"])
+        .arg(&path)
+        .arg("--db")
+        .arg(dir.path().join("signpost.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("signpost-server listening on ")
+        .unwrap_or_else(|| panic!("{line:?}"));
+
+    let mut body = valid_fixture().json();
+    let post = |key: &'static str, body: String| {
+        reqwest::Client::new()
+            .post(format!("{base}/api/v1/referrals"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(body)
+            .send()
+    };
+    let shipped = post("shipped", body.to_string()).await.unwrap();
+    assert_eq!(shipped.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        shipped.json::<Value>().await.unwrap()["code"],
+        "questionnaire_unknown"
+    );
+    body["questionnaire"]["version"] = "local-3".into();
+    let local = post("local", body.to_string()).await.unwrap();
+    assert_eq!(local.status(), reqwest::StatusCode::CREATED);
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
 }

@@ -2,9 +2,8 @@
 
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
-use signpost_core::{RawReferral, Referral};
 
-use crate::helpers::{fixtures, TestApp};
+use crate::helpers::{assert_scored_by_core, canonical, fixtures, TestApp};
 
 #[tokio::test]
 async fn every_valid_fixture_is_stored_in_its_canonical_form() {
@@ -26,9 +25,7 @@ async fn every_valid_fixture_is_stored_in_its_canonical_form() {
         let received_at = receipt["received_at"].as_str().unwrap();
         assert_eq!(receipt.as_object().unwrap().len(), 2, "{name}: {receipt}");
 
-        let raw: RawReferral = serde_json::from_str(&fixture.text).unwrap();
-        let referral = Referral::try_from(raw).unwrap();
-        let canonical = RawReferral::from(&referral);
+        let canonical = canonical(&fixture.text);
 
         let stored = app
             .find(reference)
@@ -53,6 +50,20 @@ async fn every_valid_fixture_is_stored_in_its_canonical_form() {
             serde_json::to_string(&canonical.consent.purposes).unwrap(),
             "{name}"
         );
+        let questionnaire = &fixture.json()["questionnaire"];
+        assert_eq!(
+            stored.questionnaire,
+            Some((
+                questionnaire["id"].as_str().unwrap().to_owned(),
+                questionnaire["version"].as_str().unwrap().to_owned()
+            )),
+            "{name}"
+        );
+        let sent = canonical
+            .wellbeing
+            .as_ref()
+            .map(|w| (w.instrument, w.items.as_slice()));
+        assert_scored_by_core(stored.wellbeing.as_ref(), sent);
 
         let row = app
             .stored()

@@ -6,8 +6,12 @@ use std::path::{Path, PathBuf};
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use serde_json::Value;
-use signpost_server::db::{self, StoredReferral};
+use serde_json::{json, Value};
+use signpost_core::fields::CalendarDate;
+use signpost_core::{
+    default_questionnaire, Instrument, Questionnaire, RawReferral, Referral, Responses, Score,
+};
+use signpost_server::db::{self, StoredReferral, Wellbeing};
 use signpost_server::{app, AppState, Config, Db};
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -22,6 +26,7 @@ pub struct TestApp {
     pub router: Router,
     db: Db,
     config: Config,
+    questionnaire: Questionnaire,
 }
 
 impl TestApp {
@@ -32,17 +37,37 @@ impl TestApp {
     /// A fresh app whose config `adjust` may change (e.g. to allow a CORS origin).
     pub fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
+        Self::in_dir(dir, default_questionnaire(), adjust)
+    }
+
+    /// A fresh app that checks referrals against `questionnaire`.
+    pub fn with_questionnaire(questionnaire: Questionnaire) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        Self::in_dir(dir, questionnaire, |_| {})
+    }
+
+    /// An app on `dir/signpost.db`, which may already exist (it is migrated as the service would).
+    pub fn in_dir(
+        dir: TempDir,
+        questionnaire: Questionnaire,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let site = dir.path().join("site");
         write_site(&site);
         let mut config = Config::new(site);
         adjust(&mut config);
-        let db = Db::open(&dir.path().join("signpost.db")).expect("a fresh database");
-        let router = app(AppState::new(db.clone(), config.clone()));
+        let db = Db::open(&dir.path().join("signpost.db")).expect("the database opens");
+        let router = app(AppState::new(
+            db.clone(),
+            config.clone(),
+            questionnaire.clone(),
+        ));
         TestApp {
             dir,
             router,
             db,
             config,
+            questionnaire,
         }
     }
 
@@ -62,16 +87,22 @@ impl TestApp {
             router,
             db,
             config,
+            questionnaire,
         } = self;
         drop(router);
         drop(db);
         let db = Db::open(&dir.path().join("signpost.db")).expect("the database reopens");
-        let router = app(AppState::new(db.clone(), config.clone()));
+        let router = app(AppState::new(
+            db.clone(),
+            config.clone(),
+            questionnaire.clone(),
+        ));
         TestApp {
             dir,
             router,
             db,
             config,
+            questionnaire,
         }
     }
 
@@ -229,6 +260,52 @@ pub fn fixtures(kind: &str) -> Vec<Fixture> {
 
 pub fn valid_fixture() -> Fixture {
     fixtures("valid").remove(0)
+}
+
+/// Today's date in UTC, as the service reckons it.
+pub fn today() -> CalendarDate {
+    let date = time::OffsetDateTime::now_utc().date();
+    CalendarDate::new(date.year() as u16, u8::from(date.month()), date.day()).unwrap()
+}
+
+/// What the service should store for a referral's text: signpost-core's canonical form of it.
+pub fn canonical(text: &str) -> RawReferral {
+    let raw: RawReferral = serde_json::from_str(text).unwrap();
+    RawReferral::from(&Referral::parse(raw, &default_questionnaire(), today()).unwrap())
+}
+
+/// A valid fixture with its wellbeing check-in replaced by these item responses.
+pub fn with_wellbeing(instrument: Instrument, items: &[u8]) -> Value {
+    let mut body = valid_fixture().json();
+    body["wellbeing"] = json!({ "instrument": instrument, "items": items });
+    body
+}
+
+/// Asserts that the stored check-in is exactly what signpost-core scores the sent items as.
+#[track_caller]
+pub fn assert_scored_by_core(stored: Option<&Wellbeing>, sent: Option<(Instrument, &[u8])>) {
+    let Some((instrument, items)) = sent else {
+        assert_eq!(stored, None, "a skipped check-in stores nothing");
+        return;
+    };
+    let stored = stored.expect("a check-in was stored");
+    assert_eq!(stored.instrument, instrument.as_str());
+    assert_eq!(
+        serde_json::from_str::<Vec<u8>>(&stored.items).unwrap(),
+        items
+    );
+    let (raw, comparable) = match Responses::parse(instrument, items).unwrap().score() {
+        Score::Wemwbs { total } => (total, f32::from(total)),
+        Score::Swemwbs { raw, metric } => (raw, metric),
+    };
+    assert_eq!(stored.raw, i64::from(raw), "{stored:?}");
+    // Core keeps the score as an f32; the service stores the same number as an f64.
+    assert_eq!(stored.score as f32, comparable, "{stored:?}");
+    assert_eq!(
+        (stored.score * 100.0).round() / 100.0,
+        stored.score,
+        "stored to the published two decimals: {stored:?}"
+    );
 }
 
 /// The start of a WebAssembly module, for a file that must be served as `application/wasm`.

@@ -7,5 +7,7 @@ mod cli;
 mod cors;
 mod fixtures;
 mod health;
+mod migration;
 mod referrals;
 mod site;
+mod wellbeing;

@@ -9,6 +9,69 @@ use tokio::task::JoinSet;
 use crate::helpers::{referral_request, send_to, valid_fixture, TestApp};
 
 #[tokio::test]
+async fn an_answer_to_a_question_that_was_not_asked_is_refused() {
+    let app = TestApp::new();
+    let mut body = valid_fixture().json();
+    let needs: Vec<&str> = body["answers"]["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    // Asked only of someone who chose caring; this body did not.
+    assert!(!needs.contains(&"caring"), "{needs:?}");
+    body["answers"]["caring_has_support"] = "no".into();
+    let response = app.post_referral("not-asked", body.to_string()).await;
+    response.assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answer_unexpected",
+        Some("answers.caring_has_support"),
+    );
+
+    // A question the questionnaire does not have at all is refused the same way.
+    let mut body = valid_fixture().json();
+    body["answers"]["nhs_number"] = "9434765919".into();
+    let response = app
+        .post_referral("unknown-question", body.to_string())
+        .await;
+    response.assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answer_unexpected",
+        Some("answers.nhs_number"),
+    );
+    assert!(app.stored().is_empty());
+}
+
+#[tokio::test]
+async fn the_service_checks_against_its_own_questionnaire() {
+    let mut json: Value = serde_json::from_str(signpost_core::DEFAULT_QUESTIONNAIRE).unwrap();
+    json["version"] = "local-2".into();
+    let own = signpost_core::Questionnaire::parse(&json.to_string()).unwrap();
+    let app = TestApp::with_questionnaire(own);
+
+    // Answers to the shipped questionnaire's version are not answers to this one.
+    let shipped = valid_fixture().json();
+    let response = app.post_referral("shipped", shipped.to_string()).await;
+    response.assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "questionnaire_unknown",
+        Some("questionnaire"),
+    );
+
+    let mut local = shipped;
+    local["questionnaire"]["version"] = "local-2".into();
+    let response = app.post_referral("local", local.to_string()).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
+    let stored = app
+        .find(response.json()["reference"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        stored.questionnaire,
+        Some((json["id"].as_str().unwrap().to_owned(), "local-2".into()))
+    );
+}
+
+#[tokio::test]
 async fn a_retry_with_the_same_key_gets_the_same_reference_and_stores_one_row() {
     let app = TestApp::new();
     let body = valid_fixture().text;
@@ -64,7 +127,7 @@ async fn the_same_key_with_a_different_body_is_refused() {
         app.post_referral("reused", body.to_string()).await.status,
         StatusCode::CREATED
     );
-    body["person"]["name"] = "Someone Else".into();
+    body["answers"]["name"] = "Someone Else".into();
     let response = app.post_referral("reused", body.to_string()).await;
     response.assert_error(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -165,12 +228,12 @@ async fn malformed_json_is_a_bad_request() {
 async fn a_body_of_the_wrong_shape_names_the_field() {
     let app = TestApp::new();
     let mut body = valid_fixture().json();
-    body["contact"]["methods"] = serde_json::json!("phone");
+    body["consent"]["purposes"] = serde_json::json!("contact_me");
     let response = app.post_referral("shape", body.to_string()).await;
     response.assert_error(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_body",
-        Some("contact.methods"),
+        Some("consent.purposes"),
     );
 
     let response = app.post_referral("shape", "[]").await;

@@ -1,0 +1,59 @@
+//! The wellbeing scales' wording, from `static/instruments/`, verbatim. Only languages whose
+//! official translation file is present can show the items; others are offered the English scale.
+
+use serde::Deserialize;
+use signpost_core::Instrument;
+
+const WEMWBS_EN: &str = include_str!("../static/instruments/wemwbs.en.json");
+const SWEMWBS_EN: &str = include_str!("../static/instruments/swemwbs.en.json");
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ScaleText {
+    pub name: String,
+    pub copyright: String,
+    pub instruction: String,
+    pub options: Vec<ScaleOption>,
+    pub items: Vec<ScaleItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ScaleOption {
+    pub value: u8,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ScaleItem {
+    pub number: u8,
+    pub text: String,
+}
+
+/// The scale's wording in English, the one official text shipped so far.
+pub fn scale_text(instrument: Instrument) -> ScaleText {
+    let json = match instrument {
+        Instrument::Wemwbs => WEMWBS_EN,
+        Instrument::Swemwbs => SWEMWBS_EN,
+    };
+    serde_json::from_str(json).expect("the instrument files are valid: tested")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_scale_has_its_items_five_options_and_notice() {
+        for instrument in [Instrument::Wemwbs, Instrument::Swemwbs] {
+            let text = scale_text(instrument);
+            assert_eq!(text.items.len(), instrument.item_count());
+            assert_eq!(text.options.iter().map(|o| o.value).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+            assert!(text.copyright.contains("© NHS Health Scotland"));
+            assert!(text.copyright.contains("University of Warwick"));
+        }
+        let short = scale_text(Instrument::Swemwbs);
+        let long = scale_text(Instrument::Wemwbs);
+        for item in &short.items {
+            assert!(long.items.iter().any(|i| i.text == item.text), "SWEMWBS items are WEMWBS items, verbatim");
+        }
+    }
+}
