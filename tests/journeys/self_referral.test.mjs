@@ -74,7 +74,7 @@ async function canonicalOf(body) {
 }
 
 /** Answers every questionnaire page by mouse, checking each with axe; returns the headings seen. */
-async function answerAllByMouse(page, body) {
+async function answerAllByMouse(page, body, onPage = async () => {}) {
   const byName = wanted(body);
   const seen = [];
   while ((await heading(page)) !== english['check.heading']) {
@@ -82,6 +82,7 @@ async function answerAllByMouse(page, body) {
     seen.push(where);
     assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, `no errors before answering ${where}`);
     await expectAccessible(page, where);
+    await onPage(where);
     if (where === english['page.wellbeing.heading'] && !body.wellbeing) {
       await press(page, widget(page).getByRole('button', { name: english['wellbeing.skip'] }));
       continue;
@@ -325,5 +326,22 @@ test('a failed send says so plainly, retries with the same key, and never confir
   await w.locator('.sp-reference').waitFor();
   const reference = (await w.locator('.sp-reference').innerText()).trim();
   assert.equal(server.stored(reference).referral.answers.name, 'Morag Campbell');
+  await context.close();
+});
+
+test('every page fits a 320 px wide screen (or 200% zoom) without sideways scrolling', async () => {
+  const body = fixture('valid', 'email-and-text-with-evaluation');
+  const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 320, height: 640 } });
+  const fits = async (where) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${where} scrolls sideways by ${overflow}px at 320px`);
+  };
+  await fits('the start page');
+  await widget(page).getByRole('button', { name: english['start.button'] }).click();
+  await answerAllByMouse(page, { ...body, wellbeing: undefined }, fits);
+  await fits('check your answers');
+  await press(page, continueButton(page));
+  await fits('the consent page');
+  assert.deepEqual(problems, []);
   await context.close();
 });
