@@ -3,13 +3,13 @@
 use std::rc::Rc;
 
 use signpost_core::fields::CalendarDate;
-use signpost_core::{Language, Questionnaire};
+use signpost_core::{Channel, Questionnaire};
 use yew::prelude::*;
 
-use crate::components::ExitThisPage;
+use crate::components::{exit_now, ExitThisPage, IdleWarning, LanguageSwitcher};
 use crate::config::Config;
-use crate::hooks::{use_error_title, use_focus_on_change, use_send};
-use crate::i18n::Messages;
+use crate::hooks::{use_error_title, use_exit_shortcut, use_focus_on_change, use_idle_timeout, use_send};
+use crate::i18n::{is_rtl, Messages};
 use crate::journey::{Action, Journey, Setting, Step};
 use crate::pages;
 
@@ -53,6 +53,7 @@ pub fn App(props: &AppProps) -> Html {
             Journey::new(Setting {
                 practice: config.practice.clone(),
                 channel: config.channel(),
+                organisation: config.organisation.clone(),
                 language: config.language,
                 questionnaire: setting.questionnaire,
                 instrument: config.instrument,
@@ -60,8 +61,10 @@ pub fn App(props: &AppProps) -> Html {
             })
         }
     });
-    let messages = use_memo((), |_| Messages::english());
+    let messages = use_memo(journey.language, |language| Messages::for_language(*language));
     use_send(journey.clone(), config.clone());
+    let assisted = config.channel() == Channel::Assisted;
+    use_idle_timeout(journey.clone(), assisted && journey.holds_anything(), config.idle_ms, config.idle_warning_ms);
     html! {
         <ContextProvider<Rc<Config>> context={config}>
             <ContextProvider<Messages> context={(*messages).clone()}>
@@ -78,8 +81,17 @@ pub fn App(props: &AppProps) -> Html {
 fn Frame() -> Html {
     let journey = use_journey();
     let messages = use_messages();
+    let config = use_config();
     let page_ref = use_node_ref();
-    let focus_key = (journey.step.clone(), journey.urgent_help_open, journey.problems.clone());
+    use_exit_shortcut({
+        let journey = journey.clone();
+        Callback::from(move |()| {
+            journey.dispatch(Action::Reset);
+            exit_now(&config.exit_url);
+        })
+    });
+    // A new language re-reads the page from its heading too: the button pressed becomes plain text.
+    let focus_key = (journey.step.clone(), journey.urgent_help_open, journey.problems.clone(), journey.language);
     use_focus_on_change(focus_key, page_ref.clone());
     use_error_title(!journey.problems.is_empty(), messages.t("common.error_prefix").to_owned());
     // Told politely after each move, alongside the heading that takes focus: where the person is.
@@ -92,12 +104,8 @@ fn Frame() -> Html {
         let journey = journey.clone();
         Callback::from(move |_| journey.dispatch(Action::OpenUrgentHelp))
     };
-    let (lang, dir) = match journey.setting.language {
-        Language::En => ("en", "ltr"),
-        Language::Gd => ("gd", "ltr"),
-        Language::Pl => ("pl", "ltr"),
-        Language::Ar => ("ar", "rtl"),
-    };
+    let lang = journey.language.as_str();
+    let dir = if is_rtl(journey.language) { "rtl" } else { "ltr" };
     let page = if journey.urgent_help_open {
         html! { <pages::UrgentHelp /> }
     } else {
@@ -113,7 +121,7 @@ fn Frame() -> Html {
         }
     };
     html! {
-        <section class="sp-widget" {lang} {dir} aria-label={messages.t("widget.name").to_owned()}>
+        <section class={classes!("sp-widget", (journey.setting.channel == Channel::Assisted).then_some("sp-widget--touch"))} {lang} {dir} aria-label={messages.t("widget.name").to_owned()}>
             <div class="sp-widget__bar">
                 <ExitThisPage />
                 if !journey.urgent_help_open {
@@ -122,8 +130,12 @@ fn Frame() -> Html {
                     </button>
                 }
             </div>
+            <LanguageSwitcher />
             <div class="sp-widget__page" ref={page_ref}>{ page }</div>
             <div class="sp-visually-hidden" role="status" aria-live="polite">{ announcement }</div>
+            if journey.idle_warning {
+                <IdleWarning />
+            }
         </section>
     }
 }

@@ -4,9 +4,29 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use signpost_core::AnswerError;
+use signpost_core::{AnswerError, Language};
 
 const ENGLISH: &str = include_str!("../static/i18n/en.json");
+const GAELIC: &str = include_str!("../static/i18n/gd.json");
+const POLISH: &str = include_str!("../static/i18n/pl.json");
+const ARABIC: &str = include_str!("../static/i18n/ar.json");
+
+/// Every language the widget speaks, in the order the language switcher lists them.
+pub const LANGUAGES: [Language; 4] = [Language::En, Language::Gd, Language::Pl, Language::Ar];
+
+fn source(language: Language) -> &'static str {
+    match language {
+        Language::En => ENGLISH,
+        Language::Gd => GAELIC,
+        Language::Pl => POLISH,
+        Language::Ar => ARABIC,
+    }
+}
+
+/// Whether the language is written right to left.
+pub fn is_rtl(language: Language) -> bool {
+    language == Language::Ar
+}
 
 /// A language's messages, looked up by key. Cheap to clone and compare (shared, by pointer).
 #[derive(Clone, Debug)]
@@ -20,7 +40,11 @@ impl PartialEq for Messages {
 
 impl Messages {
     pub fn english() -> Self {
-        Self::parse(ENGLISH).expect("static/i18n/en.json is valid: checked by a test")
+        Self::for_language(Language::En)
+    }
+
+    pub fn for_language(language: Language) -> Self {
+        Self::parse(source(language)).expect("static/i18n/*.json are valid: checked by a test")
     }
 
     pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
@@ -141,6 +165,37 @@ mod tests {
             english.answer_error("name", AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max: 100 })),
             "This answer must be 100 characters or fewer"
         );
+    }
+
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+        found.sort_unstable();
+        found
+    }
+
+    #[test]
+    fn every_language_has_exactly_the_english_keys_and_placeholders() {
+        let english = Messages::english();
+        for language in LANGUAGES {
+            let name = language.as_str();
+            let messages = Messages::parse(source(language)).unwrap_or_else(|e| panic!("static/i18n/{name}.json: {e}"));
+            for key in english.keys() {
+                let Some(text) = messages.0.get(key) else { panic!("static/i18n/{name}.json lacks the key {key:?}") };
+                assert!(!text.trim().is_empty(), "static/i18n/{name}.json: {key:?} is empty");
+                assert_eq!(placeholders(text), placeholders(english.t(key)), "static/i18n/{name}.json: {key:?} placeholders");
+            }
+            for key in messages.keys() {
+                assert!(english.0.contains_key(key), "static/i18n/{name}.json has the extra key {key:?}, not in English");
+            }
+        }
+    }
+
+    #[test]
+    fn translations_other_than_english_are_marked_as_drafts() {
+        for language in LANGUAGES.into_iter().filter(|l| *l != Language::En) {
+            let status = Messages::for_language(language).t("_meta.status").to_owned();
+            assert!(status.starts_with("draft"), "{}: {status}", language.as_str());
+        }
     }
 
     #[test]

@@ -46,6 +46,35 @@ pub enum SendFailure {
     /// The service refused the answers: its stable code (translated where the widget knows it)
     /// and its plain-English reason.
     Rejected { code: String, message: String },
+    /// A follow-up link that can no longer be used (answered meanwhile, or expired).
+    Unavailable(Unavailable),
+}
+
+/// Why a follow-up link cannot be used, in terms of what the person can do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The page was opened without a follow-up link's token.
+    NoLink,
+    /// No such link: mistyped or cut short.
+    Unknown,
+    Expired,
+    /// Already answered: each link is for one check-in.
+    Used,
+    /// The service could not be reached: trying again may work.
+    Unreachable,
+}
+
+impl Unavailable {
+    /// The last part of its message's key, `followup.unavailable.{key}`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Unavailable::NoLink => "no_link",
+            Unavailable::Unknown => "unknown",
+            Unavailable::Expired => "expired",
+            Unavailable::Used => "used",
+            Unavailable::Unreachable => "unreachable",
+        }
+    }
 }
 
 /// A problem on the current page, found when the person pressed Continue.
@@ -55,6 +84,8 @@ pub enum Problem {
     /// A wellbeing statement left unanswered (numbered from 1), when others were answered.
     WellbeingItem { item: usize },
     Consent(ConsentPurpose),
+    /// Assisted mode: the volunteer has not confirmed the person is present and agrees.
+    VolunteerConfirmation,
 }
 
 impl Problem {
@@ -64,6 +95,7 @@ impl Problem {
             Problem::Answer { question, .. } => format!("answers.{question}"),
             Problem::WellbeingItem { item } => format!("wellbeing.items.{item}"),
             Problem::Consent(_) => "consent.purposes".to_owned(),
+            Problem::VolunteerConfirmation => "volunteer.present".to_owned(),
         }
     }
 }
@@ -81,6 +113,8 @@ pub struct Wellbeing {
 pub struct Setting {
     pub practice: String,
     pub channel: Channel,
+    /// The organisation helping, recorded with assisted referrals.
+    pub organisation: Option<String>,
     pub language: Language,
     pub questionnaire: Rc<Questionnaire>,
     /// The scale the embedding page chose; `None` leaves the check-in out.
@@ -93,6 +127,8 @@ pub struct Setting {
 pub struct Journey {
     pub setting: Setting,
     pub step: Step,
+    /// The language the widget speaks now; the person may change it on any page.
+    pub language: Language,
     /// Every answer given, kept when going back; hidden questions' answers are not sent.
     pub answers: Answers,
     pub wellbeing: Option<Wellbeing>,
@@ -107,11 +143,19 @@ pub struct Journey {
     pub urgent_help_open: bool,
     /// Counts the sends started (first tries and *Try again*), so the view starts each exactly once.
     pub sends_started: u32,
+    /// Assisted mode: the volunteer confirmed the person is present and agrees.
+    pub volunteer_confirmed: bool,
+    /// Assisted mode: the idle warning is showing.
+    pub idle_warning: bool,
+    /// The last journey was cleared because no one used the widget: say so on the start page.
+    pub timed_out: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Begin,
+    /// Speak another language from now on; every answer is kept.
+    SetLanguage(Language),
     /// A single answer: text, a choice, yes/no, or a date as `year-month-day` parts.
     SetAnswer { question: String, value: String },
     /// Ticks or unticks one option of a several-choice question.
@@ -133,6 +177,14 @@ pub enum Action {
     CloseUrgentHelp,
     /// Forget everything about the person and go back to the start.
     Reset,
+    /// Assisted mode: the volunteer confirms the person is present and agrees.
+    ConfirmPresent(bool),
+    /// Assisted mode: no one has touched the widget for the idle spell.
+    IdleWarning,
+    /// Assisted mode: someone asked for more time.
+    StillHere,
+    /// Assisted mode: no answer to the warning: clear everything.
+    IdleTimeout,
 }
 
 /// The question whose "yes" leads to the urgent advice.
@@ -146,6 +198,7 @@ impl Journey {
             skipped: false,
         });
         Self {
+            language: setting.language,
             setting,
             step: Step::Start,
             answers: Answers::new(),
@@ -156,7 +209,15 @@ impl Journey {
             idempotency_key: None,
             urgent_help_open: false,
             sends_started: 0,
+            volunteer_confirmed: false,
+            idle_warning: false,
+            timed_out: false,
         }
+    }
+
+    /// Whether there is anything about a person to clear: used to start the idle timer.
+    pub fn holds_anything(&self) -> bool {
+        self.step != Step::Start || self.volunteer_confirmed
     }
 
     pub fn questionnaire(&self) -> &Questionnaire {
@@ -240,7 +301,8 @@ impl Journey {
             schema: SCHEMA.to_owned(),
             practice: self.setting.practice.clone(),
             channel: self.setting.channel,
-            language: self.setting.language,
+            organisation: self.setting.organisation.clone().filter(|_| self.setting.channel == Channel::Assisted),
+            language: self.language,
             questionnaire: QuestionnaireRef {
                 id: questionnaire.id().to_owned(),
                 version: questionnaire.version().to_owned(),
@@ -360,9 +422,22 @@ impl Journey {
     /// The reducer, by value so it can be tested without `Rc`.
     pub fn apply(self, action: Action) -> Self {
         match action {
+            Action::Begin if self.step == Step::Start && self.setting.channel == Channel::Assisted && !self.volunteer_confirmed => {
+                Self { problems: vec![Problem::VolunteerConfirmation], ..self }
+            }
+            Action::ConfirmPresent(confirmed) if self.step == Step::Start => {
+                Self { volunteer_confirmed: confirmed, problems: Vec::new(), ..self }
+            }
+            Action::IdleWarning if self.holds_anything() => Self { idle_warning: true, ..self },
+            Action::StillHere => Self { idle_warning: false, ..self },
+            Action::IdleTimeout => Self { timed_out: true, ..Self::new(self.setting) },
             Action::Begin if self.step == Step::Start => {
                 let first = self.visible_pages().first().map_or(Step::CheckAnswers, |p| Step::Page(*p));
                 self.go_to(first)
+            }
+            Action::SetLanguage(language) if self.answering() => {
+                let changed = language != self.language;
+                Self { language, idempotency_key: self.idempotency_key.filter(|_| !changed), ..self }
             }
             Action::SetAnswer { question, value } => self.change_answers(|j| {
                 j.answers.insert(question, AnswerValue::One(value));
@@ -437,7 +512,8 @@ impl Journey {
             }
             Action::Sent { reference } if matches!(self.step, Step::Sending(_)) => {
                 // Acknowledged: the answers have done their job and are forgotten at once.
-                Self::new(self.setting).go_to(Step::Confirmation { reference })
+                let language = self.language;
+                Self { language, ..Self::new(self.setting) }.go_to(Step::Confirmation { reference })
             }
             Action::SendFailed(failure) if matches!(self.step, Step::Sending(_)) => {
                 self.go_to(Step::Sending(Delivery::Failed(failure)))

@@ -40,7 +40,10 @@ impl Widget {
 /// attributes of `host` (the `<signpost-widget>` element).
 #[wasm_bindgen]
 pub fn mount(host: &Element, container: Element) -> Widget {
-    let config = Config::from_attributes(|name| host.get_attribute(name));
+    let preferred: Vec<String> = web_sys::window()
+        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .unwrap_or_default();
+    let config = Config::from_attributes(|name| host.get_attribute(name), &preferred);
     let setting = Loaded { questionnaire: Rc::new(signpost_core::default_questionnaire()), today: today() };
     let props = AppProps { config: Rc::new(config), setting };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }

@@ -8,6 +8,7 @@ fn journey_with(instrument: Option<Instrument>) -> Journey {
     Journey::new(Setting {
         practice: "43210".into(),
         channel: Channel::SelfReferral,
+        organisation: None,
         language: Language::En,
         questionnaire: Rc::new(default_questionnaire()),
         instrument,
@@ -266,4 +267,60 @@ fn urgent_help_opens_over_any_step_and_closes_back_to_it() {
     assert!(open.urgent_help_open);
     let closed = run(open, [Action::CloseUrgentHelp]);
     assert_eq!(closed.step, Step::CheckAnswers);
+}
+
+#[test]
+fn switching_language_keeps_every_answer_and_is_recorded() {
+    let before = to_check_answers();
+    let switched = run(before.clone(), [Action::SetLanguage(Language::Pl)]);
+    assert_eq!(switched.answers, before.answers);
+    assert_eq!(switched.step, before.step);
+    assert_eq!(switched.raw_referral().language, Language::Pl);
+}
+
+fn assisted() -> Journey {
+    let mut setting = journey().setting;
+    setting.channel = Channel::Assisted;
+    setting.organisation = Some("Southside Foodbank".into());
+    Journey::new(setting)
+}
+
+#[test]
+fn assisted_mode_starts_only_once_the_volunteer_confirms() {
+    let refused = run(assisted(), [Action::Begin]);
+    assert_eq!(refused.step, Step::Start);
+    assert_eq!(refused.problems, [Problem::VolunteerConfirmation]);
+    let started = run(refused, [Action::ConfirmPresent(true), Action::Begin]);
+    assert_eq!(page_id(&started), "urgent");
+    assert_eq!(started.raw_referral().channel, Channel::Assisted);
+    assert_eq!(started.raw_referral().organisation.as_deref(), Some("Southside Foodbank"));
+}
+
+#[test]
+fn an_idle_timeout_clears_everything_and_says_why() {
+    let busy = run(assisted(), [Action::ConfirmPresent(true), Action::Begin, set("urgent", "no"), Action::Continue]);
+    let warned = run(busy.clone(), [Action::IdleWarning]);
+    assert!(warned.idle_warning);
+    let extended = run(warned.clone(), [Action::StillHere]);
+    assert!(!extended.idle_warning);
+    assert_eq!(extended.answers, busy.answers, "more time keeps every answer");
+    let cleared = run(warned, [Action::IdleTimeout]);
+    assert_eq!(cleared.step, Step::Start);
+    assert!(cleared.answers.is_empty());
+    assert!(!cleared.volunteer_confirmed);
+    assert!(cleared.timed_out);
+}
+
+#[test]
+fn nothing_to_clear_means_no_warning() {
+    let idle = run(assisted(), [Action::IdleWarning]);
+    assert!(!idle.idle_warning, "an untouched start page has nothing to protect");
+}
+
+#[test]
+fn the_confirmation_keeps_the_language_but_nothing_else() {
+    let arabic = run(to_check_answers(), [Action::SetLanguage(Language::Ar), Action::Continue].into_iter().chain(agreed()));
+    let sent = run(arabic, [Action::Send { idempotency_key: "k".into() }, Action::Sent { reference: "SP-ABCD-EFGH".into() }]);
+    assert_eq!(sent.language, Language::Ar);
+    assert!(sent.answers.is_empty());
 }

@@ -1,7 +1,10 @@
 use yew::prelude::*;
 
-use crate::app::use_messages;
+use signpost_core::Channel;
+
+use crate::app::{use_journey, use_messages};
 use crate::components::CrisisLines;
+use crate::journey::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ConfirmationProps {
@@ -11,6 +14,9 @@ pub struct ConfirmationProps {
 #[function_component]
 pub fn Confirmation(props: &ConfirmationProps) -> Html {
     let messages = use_messages();
+    let journey = use_journey();
+    let assisted = journey.setting.channel == Channel::Assisted;
+    let start_again = Callback::from(move |_| journey.dispatch(Action::Reset));
     html! {
         <>
             <div class="sp-panel">
@@ -24,6 +30,10 @@ pub fn Confirmation(props: &ConfirmationProps) -> Html {
             <p class="sp-body">{ messages.t("confirmation.next") }</p>
             <p class="sp-body">{ messages.t("confirmation.urgent") }</p>
             <CrisisLines />
+            // On a shared tablet the next person must not see this one's reference.
+            if assisted {
+                <button type="button" class="sp-button" onclick={start_again}>{ messages.t("confirmation.start_again") }</button>
+            }
         </>
     }
 }

@@ -39,6 +39,7 @@ pub fn Sending(props: &SendingProps) -> Html {
         Delivery::Failed(failure) => {
             let reason = match failure {
                 SendFailure::Unreachable => messages.t("failed.unreachable").to_owned(),
+                SendFailure::Unavailable(reason) => messages.t(&format!("followup.unavailable.{}", reason.key())).to_owned(),
                 SendFailure::Rejected { code, message } => {
                     let known = messages.t(&format!("error.{code}")).to_owned();
                     let text = if known.starts_with("error.") { message.clone() } else { known };

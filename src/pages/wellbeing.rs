@@ -1,3 +1,4 @@
+use signpost_core::Language;
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
@@ -26,7 +27,12 @@ pub fn Wellbeing() -> Html {
         <QuestionPage>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("page.wellbeing.heading") }</h1>
             <p class="sp-body">{ messages.t("wellbeing.purpose") }</p>
-            <p class="sp-body" id="sp-answers-wellbeing" tabindex="-1">{ scale.instruction.clone() }</p>
+            // Only official translations of the scale may be used; none is shipped yet, so other
+            // languages are offered the English scale, or to skip it, in their own words.
+            if journey.language != Language::En {
+                <div class="sp-inset">{ messages.t("wellbeing.english_only") }</div>
+            }
+            <p class="sp-body" id="sp-answers-wellbeing" tabindex="-1" lang="en">{ scale.instruction.clone() }</p>
             if let Some(text) = none_answered {
                 <p class="sp-error-message"><span class="sp-visually-hidden">{ messages.t("common.error_prefix") }{" "}</span>{ text }</p>
             }
@@ -49,12 +55,12 @@ pub fn Wellbeing() -> Html {
                     })
                 };
                 html! {
-                    <div class="sp-scale-item" key={number}>
+                    <div class="sp-scale-item" key={number} lang="en">
                         <RadioGroup field={format!("wellbeing.items.{number}")} legend={item.text.clone()} {error} {items} {on_choose} />
                     </div>
                 }
             }) }
-            <p class="sp-copyright">{ scale.copyright.clone() }</p>
+            <p class="sp-copyright" lang="en">{ scale.copyright.clone() }</p>
             <button type="button" class="sp-button sp-button--secondary" onclick={skip}>{ messages.t("wellbeing.skip") }</button>
         </QuestionPage>
     }

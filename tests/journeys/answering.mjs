@@ -88,3 +88,60 @@ export async function answerByKeyboard(page, byName, submit) {
   }
   assert.fail(`Tab never reached the "${submit}" button`);
 }
+
+/** The widget's position ("Page 3 of 12"), or its heading where it shows none. */
+async function position(page) {
+  const progress = widget(page).locator('.sp-progress');
+  return (await progress.count()) ? progress.innerText() : heading(page);
+}
+
+/** Where the widget is: its position and heading. */
+export const where = async (page) => `${await position(page)}|${await heading(page)}`;
+
+/**
+ * Waits until the widget has left `before` and moved focus to the new page's heading, or shows
+ * errors with focus on their summary.
+ */
+export async function moved(page, before) {
+  await page.waitForFunction((before) => {
+    const root = document.querySelector('signpost-widget').shadowRoot;
+    const h1 = root.querySelector('h1')?.innerText.trim() ?? '';
+    const progress = root.querySelector('.sp-progress')?.innerText ?? h1;
+    const focus = root.activeElement;
+    const errors = root.querySelector('.sp-error-summary');
+    if (errors) return focus === errors;
+    return `${progress}|${h1}` !== before && focus?.tagName === 'H1';
+  }, before);
+}
+
+/** Presses `button` and waits until the page has moved on or shows its errors. */
+export async function press(page, button) {
+  const before = await where(page);
+  await button.click();
+  await moved(page, before);
+}
+
+
+
+/**
+ * Answers every questionnaire page by mouse from a fixture, in the language of `messages`,
+ * calling `onPage(heading)` on each page first; skips the check-in if the fixture has none.
+ * Returns the headings of the pages answered.
+ */
+export async function answerQuestionnaire(page, body, messages, onPage = async () => {}) {
+  const byName = wanted(body);
+  const seen = [];
+  while ((await heading(page)) !== messages['check.heading']) {
+    const here = await heading(page);
+    seen.push(here);
+    assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, `no errors before answering ${here}`);
+    await onPage(here);
+    if (here === messages['page.wellbeing.heading'] && !body.wellbeing) {
+      await press(page, widget(page).getByRole('button', { name: messages['wellbeing.skip'] }));
+      continue;
+    }
+    await answerByMouse(page, byName);
+    await press(page, widget(page).getByRole('button', { name: messages['common.continue'], exact: true }));
+  }
+  return seen;
+}

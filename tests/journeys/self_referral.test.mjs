@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { startServer, launchBrowser, openPage, axeViolations, fixture } from './harness.mjs';
-import { heading, wanted, answerByMouse, answerByKeyboard, focusedControl } from './answering.mjs';
+import { heading, wanted, answerByMouse, answerByKeyboard, focusedControl, moved, press, where, answerQuestionnaire } from './answering.mjs';
 
 const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
 const REFERENCE = /^SP-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
@@ -23,44 +23,11 @@ after(async () => {
 });
 
 const widget = (page) => page.locator('signpost-widget');
+const continueButton = (page) => widget(page).getByRole('button', { name: english['common.continue'], exact: true });
 
 async function expectAccessible(page, where) {
   assert.deepEqual(await axeViolations(page), [], `axe-core violations on ${where}`);
 }
-
-/** The widget's position ("Page 3 of 12"), or its heading where it shows none. */
-async function position(page) {
-  const progress = widget(page).locator('.sp-progress');
-  return (await progress.count()) ? progress.innerText() : heading(page);
-}
-
-/** Where the widget is: its position and heading. */
-const where = async (page) => `${await position(page)}|${await heading(page)}`;
-
-/**
- * Waits until the widget has left `before` and moved focus to the new page's heading, or shows
- * errors with focus on their summary.
- */
-async function moved(page, before) {
-  await page.waitForFunction((before) => {
-    const root = document.querySelector('signpost-widget').shadowRoot;
-    const h1 = root.querySelector('h1')?.innerText.trim() ?? '';
-    const progress = root.querySelector('.sp-progress')?.innerText ?? h1;
-    const focus = root.activeElement;
-    const errors = root.querySelector('.sp-error-summary');
-    if (errors) return focus === errors;
-    return `${progress}|${h1}` !== before && focus?.tagName === 'H1';
-  }, before);
-}
-
-/** Presses `button` and waits until the page has moved on or shows its errors. */
-async function press(page, button) {
-  const before = await where(page);
-  await button.click();
-  await moved(page, before);
-}
-
-const continueButton = (page) => widget(page).getByRole('button', { name: english['common.continue'], exact: true });
 
 /** What the service makes of the fixture sent straight to its API: the canonical referral. */
 async function canonicalOf(body) {
@@ -73,24 +40,12 @@ async function canonicalOf(body) {
   return server.stored((await response.json()).reference);
 }
 
-/** Answers every questionnaire page by mouse, checking each with axe; returns the headings seen. */
+/** Answers every questionnaire page by mouse in English, with axe on each page. */
 async function answerAllByMouse(page, body, onPage = async () => {}) {
-  const byName = wanted(body);
-  const seen = [];
-  while ((await heading(page)) !== english['check.heading']) {
-    const where = await heading(page);
-    seen.push(where);
-    assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, `no errors before answering ${where}`);
+  return answerQuestionnaire(page, body, english, async (where) => {
     await expectAccessible(page, where);
     await onPage(where);
-    if (where === english['page.wellbeing.heading'] && !body.wellbeing) {
-      await press(page, widget(page).getByRole('button', { name: english['wellbeing.skip'] }));
-      continue;
-    }
-    await answerByMouse(page, byName);
-    await press(page, continueButton(page));
-  }
-  return seen;
+  });
 }
 
 async function consentAndSend(page, purposes) {

@@ -1,6 +1,6 @@
 use crate::answers::AnswerError;
 use crate::consent::ConsentPurpose;
-use crate::fields::PracticeCodeError;
+use crate::fields::{FreeTextError, PracticeCodeError};
 use crate::score::ScoreError;
 
 /// One reason a referral was refused. Each names its field (as a path into the wire format),
@@ -10,6 +10,10 @@ use crate::score::ScoreError;
 pub enum ReferralError {
     UnsupportedSchema,
     Practice(PracticeCodeError),
+    /// An assisted referral without its organisation (`Empty`), or with too long a name.
+    Organisation(FreeTextError),
+    /// A self-referral that names an organisation: only assisted referrals have one.
+    OrganisationUnexpected,
     /// The answers are to a questionnaire (or a version of it) this service does not use.
     QuestionnaireMismatch,
     Answer { question: String, error: AnswerError },
@@ -25,6 +29,7 @@ impl ReferralError {
         match self {
             ReferralError::UnsupportedSchema => "schema".into(),
             ReferralError::Practice(_) => "practice".into(),
+            ReferralError::Organisation(_) | ReferralError::OrganisationUnexpected => "organisation".into(),
             ReferralError::QuestionnaireMismatch => "questionnaire".into(),
             ReferralError::Answer { question, .. } | ReferralError::UnexpectedAnswer { question } => {
                 format!("answers.{question}")
@@ -41,6 +46,9 @@ impl ReferralError {
             ReferralError::UnsupportedSchema => "unsupported_schema",
             ReferralError::Practice(PracticeCodeError::Empty) => "practice_missing",
             ReferralError::Practice(PracticeCodeError::Malformed) => "practice_malformed",
+            ReferralError::Organisation(FreeTextError::Empty) => "organisation_missing",
+            ReferralError::Organisation(FreeTextError::TooLong { .. }) => "organisation_too_long",
+            ReferralError::OrganisationUnexpected => "organisation_unexpected",
             ReferralError::QuestionnaireMismatch => "questionnaire_unknown",
             ReferralError::Answer { error, .. } => error.code(),
             ReferralError::UnexpectedAnswer { .. } => "answer_unexpected",
@@ -58,6 +66,15 @@ impl ReferralError {
             ReferralError::Practice(PracticeCodeError::Empty) => "Give the practice code.".into(),
             ReferralError::Practice(PracticeCodeError::Malformed) => {
                 "The practice code must be up to 12 letters, digits or dashes.".into()
+            }
+            ReferralError::Organisation(FreeTextError::Empty) => {
+                "An assisted referral must name the organisation that helped.".into()
+            }
+            ReferralError::Organisation(FreeTextError::TooLong { max }) => {
+                format!("The organisation's name must be {max} characters or fewer.")
+            }
+            ReferralError::OrganisationUnexpected => {
+                "Only an assisted referral names an organisation; a self-referral has none.".into()
             }
             ReferralError::QuestionnaireMismatch => {
                 "The answers are to a questionnaire or version this service does not use.".into()

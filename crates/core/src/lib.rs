@@ -3,6 +3,7 @@
 //! (native) share it unchanged.
 
 pub mod answers;
+pub mod checkin;
 pub mod consent;
 pub mod error;
 pub mod fields;
@@ -11,11 +12,16 @@ pub mod referral;
 pub mod score;
 
 pub use answers::{AnswerError, AnswerValue, Answers};
+pub use checkin::{
+    Checkin, CheckinError, CheckinErrors, CheckinInfo, CheckinResult, RawCheckin, ScoreKind, ScorePoint, CHECKIN_SCHEMA,
+};
 pub use consent::{ConsentPurpose, CONSENT_VERSION};
 pub use error::{ReferralError, ReferralErrors};
 pub use questionnaire::{Questionnaire, QuestionnaireError};
-pub use referral::{Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral, SCHEMA};
-pub use score::{Instrument, Responses, Score};
+pub use referral::{
+    Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral, ORGANISATION_MAX_CHARS, SCHEMA,
+};
+pub use score::{Instrument, Responses, Score, ScoreError};
 
 /// The self-referral questionnaire Signpost ships (`static/questionnaire/default.json`).
 pub const DEFAULT_QUESTIONNAIRE: &str = include_str!("../../../static/questionnaire/default.json");

@@ -7,12 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::answers::{AnswerValue, Answers};
 use crate::consent::ConsentPurpose;
 use crate::error::{ReferralError, ReferralErrors};
-use crate::fields::{CalendarDate, PracticeCode};
+use crate::fields::{CalendarDate, FreeText, FreeTextError, PracticeCode};
 use crate::questionnaire::Questionnaire;
 use crate::score::{Instrument, Responses};
 
 /// The schema name every referral carries, so the service can refuse what it cannot read.
 pub const SCHEMA: &str = "signpost.referral/1";
+
+/// The longest organisation name an assisted referral may record, in characters.
+pub const ORGANISATION_MAX_CHARS: usize = 100;
 
 /// Who filled the form in: the person themselves, or a helper on their behalf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +63,10 @@ pub struct RawReferral {
     pub schema: String,
     pub practice: String,
     pub channel: Channel,
+    /// Who helped, for an assisted referral (e.g. `"Southside Foodbank"`): required then, and
+    /// refused on a self-referral. Evaluations use it to tell assisted answers from unassisted ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
     pub language: Language,
     pub questionnaire: QuestionnaireRef,
     pub answers: Answers,
@@ -96,6 +103,8 @@ pub struct RawConsent {
 pub struct Referral {
     practice: PracticeCode,
     channel: Channel,
+    /// `Some` exactly when the channel is assisted.
+    organisation: Option<FreeText>,
     language: Language,
     questionnaire: QuestionnaireRef,
     answers: Answers,
@@ -119,6 +128,7 @@ impl Referral {
             errors.push(ReferralError::UnsupportedSchema);
         }
         let practice = PracticeCode::parse(&raw.practice).map_err(|e| errors.push(ReferralError::Practice(e))).ok();
+        let organisation = parse_organisation(raw.channel, raw.organisation.as_deref(), &mut errors);
         let known = raw.questionnaire.id == questionnaire.id() && raw.questionnaire.version == questionnaire.version();
         if !known {
             errors.push(ReferralError::QuestionnaireMismatch);
@@ -145,10 +155,11 @@ impl Referral {
             Some(w) => Responses::parse(w.instrument, &w.items).map(Some).map_err(|e| errors.push(ReferralError::Wellbeing(e))),
         };
         let consent = parse_consent(raw.consent, &mut errors);
-        match (practice, answers, wellbeing, consent, ReferralErrors::from_vec(errors)) {
-            (Some(practice), Some(answers), Ok(wellbeing), Some(consent), None) => Ok(Referral {
+        match (practice, organisation, answers, wellbeing, consent, ReferralErrors::from_vec(errors)) {
+            (Some(practice), Ok(organisation), Some(answers), Ok(wellbeing), Some(consent), None) => Ok(Referral {
                 practice,
                 channel: raw.channel,
+                organisation,
                 language: raw.language,
                 questionnaire: raw.questionnaire,
                 answers,
@@ -165,6 +176,10 @@ impl Referral {
     }
     pub fn channel(&self) -> Channel {
         self.channel
+    }
+    /// The organisation that helped with an assisted referral; `None` for a self-referral.
+    pub fn organisation(&self) -> Option<&str> {
+        self.organisation.as_ref().map(AsRef::as_ref)
     }
     pub fn language(&self) -> Language {
         self.language
@@ -184,6 +199,30 @@ impl Referral {
     }
     pub fn consent(&self) -> &Consent {
         &self.consent
+    }
+}
+
+/// An assisted referral names its organisation; a self-referral has none. Blank text counts as
+/// none, as a blank answer does: `organisation_missing` when assisted, nothing when self.
+fn parse_organisation(
+    channel: Channel,
+    organisation: Option<&str>,
+    errors: &mut Vec<ReferralError>,
+) -> Result<Option<FreeText>, ()> {
+    let given = organisation.filter(|text| !text.trim().is_empty());
+    match (channel, given) {
+        (Channel::Assisted, None) => {
+            errors.push(ReferralError::Organisation(FreeTextError::Empty));
+            Err(())
+        }
+        (Channel::Assisted, Some(text)) => FreeText::parse(text, ORGANISATION_MAX_CHARS)
+            .map(Some)
+            .map_err(|e| errors.push(ReferralError::Organisation(e))),
+        (Channel::SelfReferral, None) => Ok(None),
+        (Channel::SelfReferral, Some(_)) => {
+            errors.push(ReferralError::OrganisationUnexpected);
+            Err(())
+        }
     }
 }
 
@@ -228,6 +267,7 @@ impl From<&Referral> for RawReferral {
             schema: SCHEMA.to_owned(),
             practice: referral.practice.as_ref().to_owned(),
             channel: referral.channel,
+            organisation: referral.organisation().map(str::to_owned),
             language: referral.language,
             questionnaire: referral.questionnaire.clone(),
             answers: referral.answers.clone(),
@@ -240,5 +280,96 @@ impl From<&Referral> for RawReferral {
                 purposes: referral.consent.purposes.iter().copied().collect(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::default_questionnaire;
+    use crate::fields::FreeTextError;
+
+    const TODAY: CalendarDate = CalendarDate { year: 2026, month: 11, day: 25 };
+    const ASSISTED: &str = include_str!("../../../tests/fixtures/referrals/valid/assisted-arabic-letter-and-swemwbs.json");
+    const SELF: &str = include_str!("../../../tests/fixtures/referrals/valid/phone-self-referral.json");
+
+    fn raw(json: &str) -> RawReferral {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn parse(raw: RawReferral) -> Result<Referral, ReferralErrors> {
+        Referral::parse(raw, &default_questionnaire(), TODAY)
+    }
+
+    fn first(raw: RawReferral) -> (&'static str, String) {
+        let errors = parse(raw).unwrap_err();
+        (errors.first().code(), errors.first().field())
+    }
+
+    #[test]
+    fn an_assisted_referral_records_its_organisation_trimmed() {
+        let mut body = raw(ASSISTED);
+        body.organisation = Some("  Southside Foodbank ".into());
+        let referral = parse(body).unwrap();
+        assert_eq!(referral.channel(), Channel::Assisted);
+        assert_eq!(referral.organisation(), Some("Southside Foodbank"));
+        let canonical = RawReferral::from(&referral);
+        assert_eq!(canonical.organisation.as_deref(), Some("Southside Foodbank"));
+        let json = serde_json::to_value(&canonical).unwrap();
+        assert_eq!(json["organisation"], "Southside Foodbank");
+    }
+
+    #[test]
+    fn an_assisted_referral_without_an_organisation_is_refused() {
+        for missing in [None, Some(""), Some("   ")] {
+            let mut body = raw(ASSISTED);
+            body.organisation = missing.map(str::to_owned);
+            assert_eq!(first(body), ("organisation_missing", "organisation".to_string()), "{missing:?}");
+        }
+        let mut body = raw(ASSISTED);
+        body.organisation = None;
+        assert_eq!(
+            *parse(body).unwrap_err().first(),
+            ReferralError::Organisation(FreeTextError::Empty)
+        );
+    }
+
+    #[test]
+    fn an_organisation_name_is_at_most_100_characters() {
+        let mut body = raw(ASSISTED);
+        body.organisation = Some("م".repeat(100));
+        assert_eq!(parse(body).unwrap().organisation().map(|o| o.chars().count()), Some(100));
+        let mut body = raw(ASSISTED);
+        body.organisation = Some("a".repeat(101));
+        let errors = parse(body).unwrap_err();
+        assert_eq!((errors.first().code(), errors.first().field()), ("organisation_too_long", "organisation".to_string()));
+        assert_eq!(errors.first().message(), "The organisation's name must be 100 characters or fewer.");
+    }
+
+    #[test]
+    fn a_self_referral_names_no_organisation() {
+        let referral = parse(raw(SELF)).unwrap();
+        assert_eq!(referral.organisation(), None);
+        let json = serde_json::to_value(RawReferral::from(&referral)).unwrap();
+        assert!(json.get("organisation").is_none(), "absent, not null: {json}");
+
+        let mut body = raw(SELF);
+        body.organisation = Some("Southside Foodbank".into());
+        assert_eq!(first(body), ("organisation_unexpected", "organisation".to_string()));
+        // Blank is no organisation, as a blank answer is no answer.
+        let mut body = raw(SELF);
+        body.organisation = Some(" ".into());
+        assert_eq!(parse(body).unwrap().organisation(), None);
+    }
+
+    #[test]
+    fn the_organisation_error_comes_after_the_practice_and_before_the_answers() {
+        let mut body = raw(ASSISTED);
+        body.practice = "<script>".into();
+        body.organisation = None;
+        body.answers.remove("name");
+        let errors = parse(body).unwrap_err();
+        let found: Vec<_> = errors.iter().map(|e| e.code()).collect();
+        assert_eq!(found, ["practice_malformed", "organisation_missing", "answer_missing"]);
     }
 }

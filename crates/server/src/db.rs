@@ -22,6 +22,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0002_questionnaire_and_wellbeing.sql"
         )),
+        M::up(include_str!("../migrations/0003_organisation.sql")),
+        M::up(include_str!("../migrations/0004_checkins.sql")),
     ])
 }
 
@@ -166,6 +168,8 @@ pub struct NewReferral {
     pub received_at: String,
     pub practice: String,
     pub channel: String,
+    /// Who helped with an assisted referral; `None` for a self-referral.
+    pub organisation: Option<String>,
     pub language: String,
     pub consent_version: String,
     /// A JSON array of consent purposes.
@@ -276,8 +280,8 @@ pub fn store(
             "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, status, practice,
                  channel, language, consent_version, consent_purposes, consented_at, body,
                  questionnaire_id, questionnaire_version,
-                 wellbeing_instrument, wellbeing_items, wellbeing_score, wellbeing_raw)
-             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7, ?8, ?9, ?4, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 wellbeing_instrument, wellbeing_items, wellbeing_score, wellbeing_raw, organisation)
+             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7, ?8, ?9, ?4, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             rusqlite::params![
                 reference,
                 new.idempotency_key,
@@ -295,6 +299,7 @@ pub fn store(
                 wellbeing.map(|w| &w.items),
                 wellbeing.map(|w| w.score),
                 wellbeing.map(|w| w.raw),
+                new.organisation,
             ],
         );
         match inserted {
@@ -331,6 +336,9 @@ pub struct StoredReferral {
     pub received_at: String,
     pub status: String,
     pub channel: String,
+    /// Who helped with an assisted referral; `None` for a self-referral, and for an assisted one
+    /// stored before migration 0003.
+    pub organisation: Option<String>,
     pub practice: String,
     pub language: String,
     pub consent_version: String,
@@ -349,7 +357,7 @@ pub fn find(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Store
     conn.query_row(
         "SELECT reference, received_at, status, channel, practice, language, consent_version,
                 consent_purposes, consented_at, body, questionnaire_id, questionnaire_version,
-                wellbeing_instrument, wellbeing_items, wellbeing_score, wellbeing_raw
+                wellbeing_instrument, wellbeing_items, wellbeing_score, wellbeing_raw, organisation
          FROM referrals WHERE reference = ?1",
         [reference],
         |row| {
@@ -358,6 +366,7 @@ pub fn find(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Store
                 received_at: row.get(1)?,
                 status: row.get(2)?,
                 channel: row.get(3)?,
+                organisation: row.get(16)?,
                 practice: row.get(4)?,
                 language: row.get(5)?,
                 consent_version: row.get(6)?,
@@ -396,6 +405,7 @@ mod tests {
             received_at: "2026-11-25T10:00:00.000Z".into(),
             practice: "43210".into(),
             channel: "self".into(),
+            organisation: None,
             language: "en".into(),
             consent_version: "2026-11-25".into(),
             consent_purposes: r#"["share_with_service","contact_me"]"#.into(),
@@ -580,6 +590,62 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(stored.wellbeing.map(|w| w.score), Some(56.0));
+    }
+
+    #[test]
+    fn an_assisted_referral_keeps_its_organisation_and_a_self_referral_has_none() {
+        let (_dir, db) = fresh();
+        let mut assisted = new_referral("assisted", 'a');
+        assisted.channel = "assisted".into();
+        assisted.organisation = Some("Southside Foodbank".into());
+        let stored = db
+            .call_blocking(|conn| {
+                store(conn, &assisted, || "SP-AAAA-AAAA".into())?;
+                find(conn, "SP-AAAA-AAAA")
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.organisation.as_deref(), Some("Southside Foodbank"));
+
+        // The database refuses what signpost-core refuses: a self-referral naming an organisation.
+        let mut self_with = new_referral("self", 'b');
+        self_with.organisation = Some("Southside Foodbank".into());
+        let refused = db.call_blocking(|conn| store(conn, &self_with, || "SP-BBBB-BBBB".into()));
+        assert!(
+            matches!(&refused, Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn an_assisted_referral_from_before_0003_has_no_organisation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            Migrations::new(vec![
+                M::up(include_str!("../migrations/0001_referrals.sql")),
+                M::up(include_str!(
+                    "../migrations/0002_questionnaire_and_wellbeing.sql"
+                )),
+            ])
+            .to_latest(&mut conn)
+            .unwrap();
+            conn.execute(
+                "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, practice,
+                     channel, language, consent_version, consent_purposes, consented_at, body)
+                 VALUES ('SP-2222-3333', 'old', ?1, '2026-11-20T09:00:00.000Z', '43210', 'assisted', 'ar',
+                     '2026-11-01', '[\"share_with_service\",\"contact_me\"]', '2026-11-20T09:00:00.000Z', '{}')",
+                ["a".repeat(64)],
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let old = db
+            .call_blocking(|conn| find(conn, "SP-2222-3333"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((old.channel.as_str(), old.organisation), ("assisted", None));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::error::Category;
-use signpost_core::ReferralErrors;
+use signpost_core::{CheckinErrors, ReferralErrors};
 
 /// The largest JSON body the API reads. A referral is a few hundred bytes; 64 KiB leaves room
 /// for the free text to come without letting anyone make the service buffer megabytes.
@@ -47,6 +47,14 @@ pub enum AppError {
     },
     /// A well-formed referral that signpost-core refused.
     InvalidReferral(ReferralErrors),
+    /// No follow-up link has this token (or it was mistyped).
+    CheckinUnknown,
+    /// The follow-up link's time ran out before it was answered.
+    CheckinExpired,
+    /// The follow-up link was already answered: each is used once.
+    CheckinUsed,
+    /// A well-formed check-in that signpost-core refused.
+    InvalidCheckin(CheckinErrors),
     NotFound,
     MethodNotAllowed,
     /// Anything that is the service's fault. The details are logged, never sent.
@@ -94,7 +102,10 @@ impl AppError {
             | AppError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
             AppError::IdempotencyKeyReused
             | AppError::InvalidBody { .. }
-            | AppError::InvalidReferral(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | AppError::InvalidReferral(_)
+            | AppError::InvalidCheckin(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::CheckinUnknown => StatusCode::NOT_FOUND,
+            AppError::CheckinExpired | AppError::CheckinUsed => StatusCode::GONE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -114,6 +125,10 @@ impl AppError {
             AppError::MalformedJson { .. } => "malformed_json",
             AppError::InvalidBody { .. } => "invalid_body",
             AppError::InvalidReferral(errors) => errors.first().code(),
+            AppError::CheckinUnknown => "checkin_unknown",
+            AppError::CheckinExpired => "checkin_expired",
+            AppError::CheckinUsed => "checkin_used",
+            AppError::InvalidCheckin(errors) => errors.first().code(),
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Internal(_) => "internal",
@@ -142,6 +157,14 @@ impl AppError {
             }
             AppError::InvalidBody { message, .. } => message.clone(),
             AppError::InvalidReferral(errors) => errors.first().message(),
+            AppError::CheckinUnknown => {
+                "There is no follow-up check-in at this link; check that the whole link was copied.".into()
+            }
+            AppError::CheckinExpired => {
+                "This follow-up link has expired; ask your link worker for a new one.".into()
+            }
+            AppError::CheckinUsed => "This follow-up check-in has already been answered.".into(),
+            AppError::InvalidCheckin(errors) => errors.first().message(),
             AppError::NotFound => "There is nothing at this address.".into(),
             AppError::MethodNotAllowed => "This address does not accept that method.".into(),
             AppError::Internal(_) => "Something went wrong on our side. Please try again in a moment.".into(),
@@ -157,6 +180,7 @@ impl AppError {
             | AppError::IdempotencyKeyReused => Some(IDEMPOTENCY_KEY.to_owned()),
             AppError::InvalidBody { field, .. } => field.clone(),
             AppError::InvalidReferral(errors) => Some(errors.first().field()),
+            AppError::InvalidCheckin(errors) => Some(errors.first().field()),
             _ => None,
         }
     }
@@ -178,7 +202,7 @@ struct ErrorBody {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
-    /// Every problem with a referral, the first of which is repeated above.
+    /// Every problem with a referral or a check-in, the first of which is repeated above.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
 }
@@ -204,6 +228,14 @@ impl IntoResponse for AppError {
                     field: e.field(),
                 })
                 .collect(),
+            AppError::InvalidCheckin(errors) => errors
+                .iter()
+                .map(|e| FieldError {
+                    code: e.code(),
+                    message: e.message(),
+                    field: e.field(),
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let body = ErrorBody {
@@ -219,6 +251,12 @@ impl IntoResponse for AppError {
 impl From<ReferralErrors> for AppError {
     fn from(errors: ReferralErrors) -> Self {
         AppError::InvalidReferral(errors)
+    }
+}
+
+impl From<CheckinErrors> for AppError {
+    fn from(errors: CheckinErrors) -> Self {
+        AppError::InvalidCheckin(errors)
     }
 }
 

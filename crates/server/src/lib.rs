@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use signpost_core::Questionnaire;
 
+pub mod checkins;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -1,5 +1,6 @@
 //! The `signpost-server` command: `serve` runs the service; `referral show` prints a stored
-//! referral (the browser journeys use it to check what was stored).
+//! referral (the browser journeys use it to check what was stored); `checkin create` issues a
+//! follow-up link.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use serde_json::Value;
+use signpost_server::checkins::{self, IssueError};
 use signpost_server::config::{
     load_questionnaire, parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY,
 };
@@ -33,6 +35,35 @@ enum Command {
         #[command(subcommand)]
         command: ReferralCommand,
     },
+    /// Follow-up wellbeing check-ins.
+    Checkin {
+        #[command(subcommand)]
+        command: CheckinCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CheckinCommand {
+    /// Issue a follow-up link for a referral and print it (one line). The link asks the scale the
+    /// person answered at the start (WEMWBS if they skipped it), and works once.
+    Create(CheckinCreateArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckinCreateArgs {
+    /// The referral's reference, like SP-7K3M-Q9X2.
+    #[arg(long)]
+    reference: String,
+    #[arg(long, env = "SIGNPOST_DB", default_value = "data/signpost.db")]
+    db: PathBuf,
+    /// How many days the link stays open (0 to 366; 0 makes a link that has already expired).
+    #[arg(long, default_value_t = checkins::DEFAULT_VALID_DAYS,
+          value_parser = clap::value_parser!(u16).range(0..=i64::from(checkins::MAX_VALID_DAYS)))]
+    valid_days: u16,
+    /// The page that embeds the widget in follow-up mode; the link adds `?checkin=TOKEN` to it.
+    #[arg(long, env = "SIGNPOST_CHECKIN_BASE_URL", default_value = checkins::DEFAULT_BASE_URL,
+          value_parser = checkins::parse_base_url)]
+    base_url: String,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +116,9 @@ fn main() -> ExitCode {
         Command::Referral {
             command: ReferralCommand::Show { reference, db },
         } => show(&reference, &db),
+        Command::Checkin {
+            command: CheckinCommand::Create(args),
+        } => create_checkin(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -172,6 +206,8 @@ struct ShownReferral {
     received_at: String,
     status: String,
     channel: String,
+    /// Who helped with an assisted referral; `null` for a self-referral.
+    organisation: Option<String>,
     practice: String,
     language: String,
     consent: ShownConsent,
@@ -225,12 +261,41 @@ fn show(reference: &str, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Prints the follow-up link, and nothing else, on stdout. The token is in that line only: the
+/// database keeps its hash.
+fn create_checkin(args: &CheckinCreateArgs) -> Result<(), String> {
+    let reference = args.reference.trim();
+    if !reference::is_well_formed(reference) {
+        return Err(format!(
+            "{reference:?} is not a reference; they look like SP-7K3M-Q9X2"
+        ));
+    }
+    let path = &args.db;
+    let db = Db::open_existing(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let issued = checkins::issue(&db, reference, args.valid_days).map_err(|e| match e {
+        IssueError::UnknownReference => format!("no referral {reference} in {}", path.display()),
+        other => format!("could not issue a follow-up link: {other}"),
+    })?;
+    tracing::info!(
+        reference,
+        instrument = issued.instrument.as_str(),
+        expires_at = %issued.expires_at,
+        "follow-up link issued"
+    );
+    println!(
+        "{}",
+        checkins::follow_up_link(&args.base_url, &issued.token)
+    );
+    Ok(())
+}
+
 fn shown(stored: StoredReferral) -> Result<ShownReferral, serde_json::Error> {
     Ok(ShownReferral {
         reference: stored.reference,
         received_at: stored.received_at,
         status: stored.status,
         channel: stored.channel,
+        organisation: stored.organisation,
         practice: stored.practice,
         language: stored.language,
         consent: ShownConsent {

@@ -84,6 +84,7 @@ pub async fn create(
         received_at: rfc3339(now)?,
         practice: canonical.practice.clone(),
         channel: canonical.channel.as_str().to_owned(),
+        organisation: canonical.organisation.clone(),
         language: canonical.language.as_str().to_owned(),
         consent_version: canonical.consent.version.clone(),
         consent_purposes: serde_json::to_string(&canonical.consent.purposes)

@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 use serde_json::{json, Value};
 use signpost_core::{Responses, Score};
 
-use crate::helpers::{canonical, valid_fixture};
+use axum::http::StatusCode;
+
+use crate::helpers::{canonical, fixtures, valid_fixture, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_signpost-server");
 
@@ -73,6 +75,8 @@ async fn serve_then_show_the_stored_referral_then_stop() {
     assert_eq!(shown["received_at"], receipt["received_at"]);
     assert_eq!(shown["status"], "new");
     assert_eq!(shown["channel"], fixture.json()["channel"]);
+    assert_eq!(shown["organisation"], fixture.json()["organisation"]);
+    assert_eq!(shown["organisation"], "Southside Foodbank");
     assert_eq!(shown["practice"], canonical.practice);
     assert_eq!(shown["language"], fixture.json()["language"]);
     assert_eq!(shown["consent"]["version"], canonical.consent.version);
@@ -225,4 +229,118 @@ async fn serve_checks_referrals_against_its_own_questionnaire() {
         .status()
         .unwrap();
     assert!(child.wait().unwrap().success());
+}
+
+fn checkin_create(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(["checkin", "create", "--db"])
+        .arg(db)
+        .args(args)
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap()
+}
+
+/// The token in a printed follow-up link, after checking the line's shape.
+fn token_in(output: &std::process::Output, base: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "one line: {stdout:?}");
+    let token = stdout
+        .trim_end()
+        .strip_prefix(&format!("{base}?checkin="))
+        .unwrap_or_else(|| panic!("{stdout:?}"))
+        .to_owned();
+    assert_eq!(token.len(), 43, "{token}");
+    assert!(
+        !stderr.contains(&token),
+        "the log never carries the token: {stderr}"
+    );
+    token
+}
+
+#[tokio::test]
+async fn checkin_create_prints_a_link_whose_token_opens_the_check_in() {
+    let app = TestApp::new();
+    let reference = app.refer("cli-checkin", &valid_fixture().json()).await;
+
+    let output = checkin_create(&app.db_path(), &["--reference", &reference]);
+    let token = token_in(&output, "http://127.0.0.1:8080/");
+    let response = app.get_checkin(&token).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.json());
+    assert_eq!(
+        response.json(),
+        json!({ "instrument": "swemwbs", "has_baseline": true })
+    );
+
+    // Another base URL, and a link that is expired as soon as it is made.
+    let output = checkin_create(
+        &app.db_path(),
+        &[
+            "--reference",
+            &reference,
+            "--valid-days",
+            "0",
+            "--base-url",
+            "https://practice.example.scot/follow-up",
+        ],
+    );
+    let expired = token_in(&output, "https://practice.example.scot/follow-up");
+    app.get_checkin(&expired)
+        .await
+        .assert_error(StatusCode::GONE, "checkin_expired", None);
+}
+
+#[test]
+fn checkin_create_fails_plainly_for_an_unknown_reference_or_bad_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("signpost.db");
+    signpost_server::Db::open(&db).unwrap();
+
+    let unknown = checkin_create(&db, &["--reference", "SP-2345-6789"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(unknown.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("no referral SP-2345-6789"), "{stderr}");
+
+    let malformed = checkin_create(&db, &["--reference", "SP-nope"]);
+    assert_eq!(malformed.status.code(), Some(1));
+    assert!(malformed.stdout.is_empty());
+
+    for bad in [
+        ["--valid-days", "367"],
+        ["--valid-days", "-1"],
+        ["--base-url", "practice.example.scot"],
+    ] {
+        let mut args = vec!["--reference", "SP-2345-6789"];
+        args.extend(bad);
+        let output = checkin_create(&db, &args);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: a usage error");
+        assert!(output.stdout.is_empty());
+    }
+
+    let missing_db = dir.path().join("typo.db");
+    let no_db = checkin_create(&missing_db, &["--reference", "SP-2345-6789"]);
+    assert_eq!(no_db.status.code(), Some(1));
+    assert!(
+        !missing_db.exists(),
+        "checkin create never creates a database"
+    );
+}
+
+#[tokio::test]
+async fn show_prints_null_for_a_self_referral_organisation() {
+    let app = TestApp::new();
+    let fixture = fixtures("valid")
+        .into_iter()
+        .find(|f| f.json()["channel"] == "self")
+        .unwrap();
+    let reference = app.refer("self", &fixture.json()).await;
+    let output = show(&reference, &app.db_path());
+    assert!(output.status.success());
+    let shown: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(shown["channel"], "self");
+    assert_eq!(shown["organisation"], Value::Null);
+    assert!(shown.as_object().unwrap().contains_key("organisation"));
 }

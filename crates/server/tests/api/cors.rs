@@ -35,9 +35,10 @@ async fn a_configured_origin_may_post_with_the_two_headers() {
         response.header("access-control-allow-origin"),
         Some(PRACTICE)
     );
+    // POST for referrals and check-ins, GET for a follow-up link's scale.
     assert_eq!(
         response.header("access-control-allow-methods"),
-        Some("POST")
+        Some("GET,POST")
     );
     let headers = response
         .header("access-control-allow-headers")

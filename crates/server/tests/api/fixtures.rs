@@ -43,6 +43,11 @@ async fn every_valid_fixture_is_stored_in_its_canonical_form() {
         assert_eq!(stored.status, "new", "{name}");
         assert_eq!(stored.practice, canonical.practice, "{name}");
         assert_eq!(stored.channel, fixture.json()["channel"], "{name}");
+        assert_eq!(
+            stored.organisation.as_deref(),
+            fixture.json()["organisation"].as_str(),
+            "{name}"
+        );
         assert_eq!(stored.language, fixture.json()["language"], "{name}");
         assert_eq!(stored.consent_version, canonical.consent.version, "{name}");
         assert_eq!(

@@ -11,6 +11,7 @@ use signpost_core::fields::CalendarDate;
 use signpost_core::{
     default_questionnaire, Instrument, Questionnaire, RawReferral, Referral, Responses, Score,
 };
+use signpost_server::checkins::{self, Token};
 use signpost_server::db::{self, StoredReferral, Wellbeing};
 use signpost_server::{app, AppState, Config, Db};
 use tempfile::TempDir;
@@ -146,6 +147,34 @@ impl TestApp {
             .unwrap()
     }
 
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// POSTs a referral body that must be accepted, and returns its reference.
+    pub async fn refer(&self, key: &str, body: &Value) -> String {
+        let response = self.post_referral(key, body.to_string()).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
+        response.json()["reference"].as_str().unwrap().to_owned()
+    }
+
+    /// Issues a follow-up link for `reference` through the library, as the inbox will; the token.
+    pub fn issue_checkin(&self, reference: &str, valid_days: u16) -> Token {
+        checkins::issue(&self.db, reference, valid_days)
+            .unwrap()
+            .token
+    }
+
+    pub async fn get_checkin(&self, token: &str) -> TestResponse {
+        self.get(&format!("/api/v1/checkins/{token}")).await
+    }
+
+    /// POSTs `body` as JSON to a follow-up link.
+    pub async fn post_checkin(&self, token: &str, body: impl Into<Body>) -> TestResponse {
+        self.send(checkin_request(token, Some("application/json"), body))
+            .await
+    }
+
     /// Serves the app on a real socket on 127.0.0.1 and returns its base URL.
     pub async fn serve(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -196,6 +225,29 @@ pub fn referral_request(
         request = request.header(header::CONTENT_TYPE, content_type);
     }
     request.body(body.into()).unwrap()
+}
+
+pub fn checkin_request(
+    token: &str,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/checkins/{token}"));
+    if let Some(content_type) = content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
+    }
+    request.body(body.into()).unwrap()
+}
+
+/// A follow-up check-in body, as the widget sends it.
+pub fn checkin_body(instrument: Instrument, items: &[u8]) -> Value {
+    json!({
+        "schema": "signpost.checkin/1",
+        "language": "en",
+        "wellbeing": { "instrument": instrument, "items": items }
+    })
 }
 
 #[derive(Debug)]

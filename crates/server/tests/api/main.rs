@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod checkins;
 mod cli;
 mod cors;
 mod fixtures;

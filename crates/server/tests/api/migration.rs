@@ -43,6 +43,7 @@ async fn a_database_from_before_questionnaires_is_migrated_and_keeps_its_rows() 
     assert_eq!(app.get("/api/v1/health").await.status, StatusCode::OK);
     let old = app.find(OLD_REFERENCE).expect("the old row is kept");
     assert_eq!((old.questionnaire, old.wellbeing), (None, None));
+    assert_eq!(old.organisation, None);
     assert_eq!(old.body, OLD_BODY);
 
     // A late retry of the old referral is still recognised by its key.
@@ -69,7 +70,7 @@ async fn a_database_from_before_questionnaires_is_migrated_and_keeps_its_rows() 
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 4);
 
     // `referral show` reads the old row too, with nulls for what it never had.
     let output = show(OLD_REFERENCE, &app.db_path());
@@ -81,6 +82,7 @@ async fn a_database_from_before_questionnaires_is_migrated_and_keeps_its_rows() 
     let shown: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(shown["questionnaire"], Value::Null);
     assert_eq!(shown["wellbeing"], Value::Null);
+    assert_eq!(shown["organisation"], Value::Null);
     assert_eq!(
         shown["referral"],
         serde_json::from_str::<Value>(OLD_BODY).unwrap()

@@ -1,0 +1,33 @@
+use yew::prelude::*;
+
+use crate::app::{use_journey, use_messages};
+use crate::i18n::{Messages, LANGUAGES};
+use crate::journey::Action;
+
+/// The languages, each named in itself, on every page. Choosing one keeps every answer.
+#[function_component]
+pub fn LanguageSwitcher() -> Html {
+    let journey = use_journey();
+    let messages = use_messages();
+    html! {
+        <nav class="sp-languages" aria-label={messages.t("language.label").to_owned()}>
+            <ul class="sp-languages__list">
+                { for LANGUAGES.into_iter().map(|language| {
+                    let code = language.as_str();
+                    let name = Messages::for_language(language).t("_meta.language_name").to_owned();
+                    if language == journey.language {
+                        html! { <li class="sp-languages__item" key={code}><span class="sp-languages__current" lang={code} aria-current="true">{ name }</span></li> }
+                    } else {
+                        let journey = journey.clone();
+                        let onclick = Callback::from(move |_| journey.dispatch(Action::SetLanguage(language)));
+                        html! {
+                            <li class="sp-languages__item" key={code}>
+                                <button type="button" class="sp-link-button" lang={code} {onclick}>{ name }</button>
+                            </li>
+                        }
+                    }
+                }) }
+            </ul>
+        </nav>
+    }
+}
