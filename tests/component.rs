@@ -16,7 +16,7 @@ fn render() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let config = Config::from_attributes(|name| (name == "practice").then(|| "43210".to_owned()));
+    let config = Config::from_attributes(|name| (name == "practice").then(|| "43210".to_owned()), &[]);
     let setting = Loaded {
         questionnaire: Rc::new(signpost_core::default_questionnaire()),
         today: CalendarDate::new(2026, 11, 25).unwrap(),
