@@ -8,9 +8,9 @@ use yew::prelude::*;
 
 use crate::components::{exit_now, ExitThisPage, IdleWarning, LanguageSwitcher};
 use crate::config::Config;
-use crate::hooks::{use_error_title, use_exit_shortcut, use_focus_on_change, use_idle_timeout, use_send};
+use crate::hooks::{use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_idle_timeout, use_send};
 use crate::i18n::{is_rtl, Messages};
-use crate::journey::{Action, Journey, Setting, Step};
+use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step};
 use crate::pages;
 
 pub type JourneyContext = UseReducerHandle<Journey>;
@@ -36,11 +36,13 @@ pub struct AppProps {
     pub setting: Loaded,
 }
 
-/// What the widget loads or reads once at start: the questionnaire and today's date.
+/// What the widget loads or reads once at start: the questionnaire, today's date and what the
+/// journey is for (a follow-up link's token is read from the page address).
 #[derive(Clone, PartialEq)]
 pub struct Loaded {
     pub questionnaire: Rc<Questionnaire>,
     pub today: CalendarDate,
+    pub purpose: Purpose,
 }
 
 #[function_component]
@@ -58,11 +60,13 @@ pub fn App(props: &AppProps) -> Html {
                 questionnaire: setting.questionnaire,
                 instrument: config.instrument,
                 today: setting.today,
+                purpose: setting.purpose,
             })
         }
     });
     let messages = use_memo(journey.language, |language| Messages::for_language(*language));
     use_send(journey.clone(), config.clone());
+    use_checkin_load(journey.clone(), config.clone());
     let assisted = config.channel() == Channel::Assisted;
     use_idle_timeout(journey.clone(), assisted && journey.holds_anything(), config.idle_ms, config.idle_warning_ms);
     html! {
@@ -118,6 +122,11 @@ fn Frame() -> Html {
             Step::Consent => html! { <pages::Consent /> },
             Step::Sending(delivery) => html! { <pages::Sending delivery={delivery.clone()} /> },
             Step::Confirmation { reference } => html! { <pages::Confirmation reference={reference.clone()} /> },
+            Step::FollowUp(FollowUpStep::Loading) => html! { <pages::FollowUpLoading /> },
+            Step::FollowUp(FollowUpStep::Unavailable(reason)) => html! { <pages::FollowUpUnavailable reason={*reason} /> },
+            Step::FollowUp(FollowUpStep::Intro { has_baseline }) => html! { <pages::FollowUpIntro has_baseline={*has_baseline} /> },
+            Step::FollowUp(FollowUpStep::Questions) => html! { <pages::Wellbeing /> },
+            Step::FollowUp(FollowUpStep::Result(result)) => html! { <pages::FollowUpResult result={result.clone()} /> },
         }
     };
     html! {

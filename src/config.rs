@@ -95,6 +95,13 @@ impl Config {
     pub fn referrals_endpoint(&self) -> String {
         format!("{}/api/v1/referrals", self.service)
     }
+
+    /// A follow-up link's address at the service. Tokens are URL-safe base64, so they need no
+    /// escaping; anything else is refused by the service as unknown.
+    pub fn checkin_endpoint(&self, token: &str) -> String {
+        let token: String = token.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        format!("{}/api/v1/checkins/{token}", self.service)
+    }
 }
 
 /// The language a BCP 47 tag names, if Signpost speaks it (`ar-SA` is Arabic, `gd-GB` Gaelic).

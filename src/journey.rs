@@ -11,6 +11,7 @@ use signpost_core::{
     AnswerError, AnswerValue, Answers, Channel, ConsentPurpose, Instrument, Language, Questionnaire, QuestionnaireRef,
     RawReferral, RawWellbeing, CONSENT_VERSION, SCHEMA,
 };
+use signpost_core::checkin::{CheckinInfo, CheckinResult, RawCheckin, CHECKIN_SCHEMA};
 use signpost_core::referral::RawConsent;
 use std::collections::BTreeSet;
 use yew::Reducible;
@@ -29,6 +30,27 @@ pub enum Step {
     Sending(Delivery),
     /// Reached only with the reference the service returned: no confirmation without acknowledgement.
     Confirmation { reference: String },
+    FollowUp(FollowUpStep),
+}
+
+/// The steps of a follow-up check-in (journey 3), after its link is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FollowUpStep {
+    /// Asking the service what the link is for.
+    Loading,
+    Unavailable(Unavailable),
+    Intro { has_baseline: bool },
+    Questions,
+    /// The scores over time, from the service: reached only once it has stored the answers.
+    Result(CheckinResult),
+}
+
+/// What this journey is for: a new referral, or a follow-up check-in from a link.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    Referral,
+    /// The link's token, if the page has one.
+    FollowUp { token: Option<String> },
 }
 
 /// The state of a send that has not been acknowledged.
@@ -121,6 +143,7 @@ pub struct Setting {
     pub instrument: Option<Instrument>,
     /// Bounds dates of birth; the widget reads the browser's clock once at start.
     pub today: CalendarDate,
+    pub purpose: Purpose,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +172,10 @@ pub struct Journey {
     pub idle_warning: bool,
     /// The last journey was cleared because no one used the widget: say so on the start page.
     pub timed_out: bool,
+    /// Counts the follow-up link look-ups started, so the view starts each exactly once.
+    pub loads_started: u32,
+    /// Follow-up: whether the person has a score from the start to compare with.
+    pub has_baseline: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +212,12 @@ pub enum Action {
     StillHere,
     /// Assisted mode: no answer to the warning: clear everything.
     IdleTimeout,
+    /// Follow-up: what the service said about the link.
+    CheckinLoaded(Result<CheckinInfo, Unavailable>),
+    /// Follow-up: look the link up again after the service could not be reached.
+    RetryLoad,
+    /// Follow-up: the service stored the answers and sent back the scores over time.
+    CheckinSent(CheckinResult),
 }
 
 /// The question whose "yes" leads to the urgent advice.
@@ -212,7 +245,46 @@ impl Journey {
             volunteer_confirmed: false,
             idle_warning: false,
             timed_out: false,
+            loads_started: 0,
+            has_baseline: false,
         }
+        .start_follow_up()
+    }
+
+    /// A follow-up journey starts by looking its link up; without a link there is nothing to do.
+    fn start_follow_up(self) -> Self {
+        match &self.setting.purpose {
+            Purpose::Referral => self,
+            Purpose::FollowUp { token: Some(_) } => {
+                Self { wellbeing: None, step: Step::FollowUp(FollowUpStep::Loading), ..self }
+            }
+            Purpose::FollowUp { token: None } => {
+                Self { wellbeing: None, step: Step::FollowUp(FollowUpStep::Unavailable(Unavailable::NoLink)), ..self }
+            }
+        }
+    }
+
+    /// The follow-up link's token, if this is a follow-up journey with one.
+    pub fn follow_up_token(&self) -> Option<&str> {
+        match &self.setting.purpose {
+            Purpose::FollowUp { token } => token.as_deref(),
+            Purpose::Referral => None,
+        }
+    }
+
+    pub fn is_follow_up(&self) -> bool {
+        matches!(self.setting.purpose, Purpose::FollowUp { .. })
+    }
+
+    /// The follow-up check-in as it will be sent: the scale's items and the language, nothing else.
+    pub fn raw_checkin(&self) -> Option<RawCheckin> {
+        let wellbeing = self.wellbeing.as_ref()?;
+        let items: Option<Vec<u8>> = wellbeing.items.iter().copied().collect();
+        Some(RawCheckin {
+            schema: CHECKIN_SCHEMA.to_owned(),
+            language: self.language,
+            wellbeing: RawWellbeing { instrument: wellbeing.instrument, items: items? },
+        })
     }
 
     /// Whether there is anything about a person to clear: used to start the idle timer.
@@ -370,9 +442,16 @@ impl Journey {
             Step::Page(index) => before(*index),
             Step::UrgentAdvice => self.urgent_page().map_or(Step::Start, Step::Page),
             Step::CheckAnswers => pages.last().map_or(Step::Start, |p| Step::Page(*p)),
+            Step::Sending(_) if self.is_follow_up() => Step::FollowUp(FollowUpStep::Questions),
+            Step::FollowUp(FollowUpStep::Questions) => self.step_for_intro(),
             Step::Consent | Step::Sending(_) => Step::CheckAnswers,
             step => step.clone(),
         }
+    }
+
+    fn step_for_intro(&self) -> Step {
+        // The intro only exists once the link was looked up, so the scale is known by then.
+        Step::FollowUp(FollowUpStep::Intro { has_baseline: self.has_baseline })
     }
 
     fn urgent_page(&self) -> Option<usize> {
@@ -380,7 +459,12 @@ impl Journey {
     }
 
     fn answering(&self) -> bool {
-        !matches!(self.step, Step::Sending(Delivery::InFlight { .. }) | Step::Confirmation { .. })
+        !matches!(
+            self.step,
+            Step::Sending(Delivery::InFlight { .. })
+                | Step::Confirmation { .. }
+                | Step::FollowUp(FollowUpStep::Result(_) | FollowUpStep::Loading | FollowUpStep::Unavailable(_))
+        )
     }
 
     fn change_answers(mut self, change: impl FnOnce(&mut Self)) -> Self {
@@ -431,6 +515,39 @@ impl Journey {
             Action::IdleWarning if self.holds_anything() => Self { idle_warning: true, ..self },
             Action::StillHere => Self { idle_warning: false, ..self },
             Action::IdleTimeout => Self { timed_out: true, ..Self::new(self.setting) },
+            Action::CheckinLoaded(result) if self.step == Step::FollowUp(FollowUpStep::Loading) => match result {
+                Ok(info) => {
+                    let wellbeing = Some(Wellbeing {
+                        instrument: info.instrument,
+                        items: vec![None; info.instrument.item_count()],
+                        skipped: false,
+                    });
+                    Self { wellbeing, has_baseline: info.has_baseline, ..self }
+                        .go_to(Step::FollowUp(FollowUpStep::Intro { has_baseline: info.has_baseline }))
+                }
+                Err(reason) => self.go_to(Step::FollowUp(FollowUpStep::Unavailable(reason))),
+            },
+            Action::RetryLoad if self.step == Step::FollowUp(FollowUpStep::Unavailable(Unavailable::Unreachable)) => {
+                let loads_started = self.loads_started + 1;
+                Self { loads_started, ..self }.go_to(Step::FollowUp(FollowUpStep::Loading))
+            }
+            Action::Begin if matches!(self.step, Step::FollowUp(FollowUpStep::Intro { .. })) => {
+                self.go_to(Step::FollowUp(FollowUpStep::Questions))
+            }
+            Action::Continue if self.step == Step::FollowUp(FollowUpStep::Questions) => match self.wellbeing_problems() {
+                problems if !problems.is_empty() => Self { problems, ..self },
+                _ => {
+                    let sends_started = self.sends_started + 1;
+                    Self { sends_started, ..self }.go_to(Step::Sending(Delivery::InFlight { attempt: 1 }))
+                }
+            },
+            Action::CheckinSent(result) if matches!(self.step, Step::Sending(_)) && self.is_follow_up() => {
+                // Stored: the answers are forgotten; only the scores the service sent back remain.
+                Self { wellbeing: None, ..self }.go_to(Step::FollowUp(FollowUpStep::Result(result)))
+            }
+            Action::SendFailed(SendFailure::Unavailable(reason)) if matches!(self.step, Step::Sending(_)) => {
+                Self { wellbeing: None, ..self }.go_to(Step::FollowUp(FollowUpStep::Unavailable(reason)))
+            }
             Action::Begin if self.step == Step::Start => {
                 let first = self.visible_pages().first().map_or(Step::CheckAnswers, |p| Step::Page(*p));
                 self.go_to(first)

@@ -19,7 +19,8 @@ use web_sys::Element;
 use signpost_core::fields::CalendarDate;
 
 use crate::app::{App, AppProps, Loaded};
-use crate::config::Config;
+use crate::config::{Config, Mode};
+use crate::journey::Purpose;
 
 /// A mounted widget; `unmount` drops it and everything it held about the person.
 #[wasm_bindgen]
@@ -44,7 +45,11 @@ pub fn mount(host: &Element, container: Element) -> Widget {
         .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
         .unwrap_or_default();
     let config = Config::from_attributes(|name| host.get_attribute(name), &preferred);
-    let setting = Loaded { questionnaire: Rc::new(signpost_core::default_questionnaire()), today: today() };
+    let purpose = match config.mode {
+        Mode::FollowUp => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
+        Mode::SelfReferral | Mode::Assisted => Purpose::Referral,
+    };
+    let setting = Loaded { questionnaire: Rc::new(signpost_core::default_questionnaire()), today: today(), purpose };
     let props = AppProps { config: Rc::new(config), setting };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
 }
@@ -54,4 +59,18 @@ pub fn today() -> CalendarDate {
     let now = js_sys::Date::new_0();
     CalendarDate::new(now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
         .expect("the browser's clock gives a real date")
+}
+
+/// The follow-up link's token from the page address (`?checkin=…`), taken out of the address
+/// once read, so it does not linger in the browser's history or on screen.
+fn take_checkin_token() -> Option<String> {
+    let window = web_sys::window()?;
+    let url = web_sys::Url::new(&window.location().href().ok()?).ok()?;
+    let params = url.search_params();
+    let token = params.get("checkin").filter(|t| !t.is_empty())?;
+    params.delete("checkin");
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+    }
+    Some(token)
 }

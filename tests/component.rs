@@ -20,6 +20,7 @@ fn render() -> Element {
     let setting = Loaded {
         questionnaire: Rc::new(signpost_core::default_questionnaire()),
         today: CalendarDate::new(2026, 11, 25).unwrap(),
+        purpose: signpost_widget::journey::Purpose::Referral,
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting }).render();
     root

@@ -14,6 +14,7 @@ mod progress;
 mod question_field;
 mod question_page;
 mod radio_group;
+mod score_chart;
 mod text_area;
 mod text_field;
 
@@ -30,6 +31,7 @@ pub use progress::Progress;
 pub use question_field::QuestionField;
 pub use question_page::{problem_message, QuestionPage};
 pub use radio_group::{RadioGroup, RadioItem};
+pub use score_chart::{format_score, ScoreChart};
 pub use text_area::TextArea;
 pub use text_field::{InputKind, TextField};
 

@@ -1,9 +1,11 @@
+mod use_checkin_load;
 mod use_error_title;
 mod use_exit_shortcut;
 mod use_focus_on_change;
 mod use_idle_timeout;
 mod use_send;
 
+pub use use_checkin_load::use_checkin_load;
 pub use use_error_title::use_error_title;
 pub use use_exit_shortcut::use_exit_shortcut;
 pub use use_focus_on_change::use_focus_on_change;

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::config::Config;
 use crate::journey::{Action, Delivery, Journey, Step};
-use crate::send::send_referral;
+use crate::send::{send_checkin, send_referral};
 
 /// Starts a send each time the journey starts one (after *Agree and send* or *Try again*),
 /// and reports progress and the result back as actions.
@@ -12,7 +12,22 @@ use crate::send::send_referral;
 pub fn use_send(journey: UseReducerHandle<Journey>, config: Rc<Config>) {
     use_effect_with(journey.sends_started, move |_| {
         let in_flight = journey.step == Step::Sending(Delivery::InFlight { attempt: 1 });
-        let Some(idempotency_key) = journey.idempotency_key.clone().filter(|_| in_flight) else { return };
+        if !in_flight {
+            return;
+        }
+        if let (Some(token), Some(checkin)) = (journey.follow_up_token(), journey.raw_checkin()) {
+            let endpoint = config.checkin_endpoint(token);
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = journey.dispatcher();
+                let result = send_checkin(&endpoint, &checkin, |attempt| progress.dispatch(Action::Retrying { attempt })).await;
+                journey.dispatch(match result {
+                    Ok(result) => Action::CheckinSent(result),
+                    Err(failure) => Action::SendFailed(failure),
+                });
+            });
+            return;
+        }
+        let Some(idempotency_key) = journey.idempotency_key.clone() else { return };
         let referral = journey.raw_referral();
         let endpoint = config.referrals_endpoint();
         wasm_bindgen_futures::spawn_local(async move {

@@ -3,6 +3,8 @@
 mod check_answers;
 mod confirmation;
 mod consent;
+mod follow_up;
+mod follow_up_result;
 mod questionnaire_page;
 mod sending;
 mod start;
@@ -13,6 +15,8 @@ mod wellbeing;
 pub use check_answers::CheckAnswers;
 pub use confirmation::Confirmation;
 pub use consent::Consent;
+pub use follow_up::{FollowUpIntro, FollowUpLoading, FollowUpUnavailable};
+pub use follow_up_result::FollowUpResult;
 pub use questionnaire_page::QuestionnairePage;
 pub use sending::Sending;
 pub use start::Start;

@@ -23,8 +23,11 @@ pub fn Wellbeing() -> Html {
         .iter()
         .find(|p| matches!(p, Problem::Answer { question, .. } if question == "wellbeing"))
         .map(|_| messages.question("wellbeing", "error_missing").unwrap_or_default().to_owned());
+    // A follow-up is nothing but the check-in: it cannot be skipped, and its button sends.
+    let follow_up = journey.is_follow_up();
+    let submit_label = follow_up.then(|| AttrValue::from(messages.t("followup.send").to_owned()));
     html! {
-        <QuestionPage>
+        <QuestionPage {submit_label}>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("page.wellbeing.heading") }</h1>
             <p class="sp-body">{ messages.t("wellbeing.purpose") }</p>
             // Only official translations of the scale may be used; none is shipped yet, so other
@@ -61,7 +64,9 @@ pub fn Wellbeing() -> Html {
                 }
             }) }
             <p class="sp-copyright" lang="en">{ scale.copyright.clone() }</p>
-            <button type="button" class="sp-button sp-button--secondary" onclick={skip}>{ messages.t("wellbeing.skip") }</button>
+            if !follow_up {
+                <button type="button" class="sp-button sp-button--secondary" onclick={skip}>{ messages.t("wellbeing.skip") }</button>
+            }
         </QuestionPage>
     }
 }

@@ -33,9 +33,23 @@ async function controls(page) {
     elements.map((e) => ({ name: e.name, type: e.type, value: e.value, checked: e.checked })));
 }
 
-/** Answers the current page with the mouse, from `byName`. */
+/**
+ * Answers the current page with the mouse, from `byName`. An answer may reveal a follow-up
+ * question on the same page (an interpreter's language), so the page is read again until no new
+ * control appears.
+ */
 export async function answerByMouse(page, byName) {
-  for (const control of await controls(page)) {
+  const done = new Set();
+  for (let pass = 0; pass < 4; pass++) {
+    const fresh = (await controls(page)).filter((c) => !done.has(`${c.name}=${c.value}`));
+    if (!fresh.length) return;
+    for (const control of fresh) done.add(`${control.name}=${control.value}`);
+    await answerControls(page, byName, fresh);
+  }
+}
+
+async function answerControls(page, byName, list) {
+  for (const control of list) {
     const want = byName.get(control.name);
     if (want === undefined) continue;
     const locator = widget(page).locator(`[name="${control.name}"][value="${control.value}"]`);

@@ -41,6 +41,11 @@ export async function startServer() {
       const out = execFileSync(serverBin, ['referral', 'show', reference, '--db', db], { encoding: 'utf8' });
       return JSON.parse(out);
     },
+    /** A follow-up link for a stored referral, as `signpost-server checkin create` prints it. */
+    followUpLink(reference, ...args) {
+      return execFileSync(serverBin, ['checkin', 'create', '--reference', reference, '--db', db,
+        '--base-url', `${url}/demo/follow-up.html`, ...args], { encoding: 'utf8' }).trim();
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));

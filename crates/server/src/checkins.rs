@@ -34,8 +34,9 @@ pub const DEFAULT_VALID_DAYS: u16 = 30;
 /// The longest a link may stay open: a year and a day.
 pub const MAX_VALID_DAYS: u16 = 366;
 
-/// Where the widget runs, for the link, unless the service says otherwise.
-pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
+/// Where the widget runs in follow-up mode, for the link, unless the service says otherwise:
+/// the demo site's follow-up page.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/demo/follow-up.html";
 
 /// A follow-up link's secret: 32 random bytes as URL-safe base64 without padding (43 characters
 /// of `A-Z a-z 0-9 - _`). That alphabet needs no percent-encoding in a query string (standard
@@ -431,7 +432,7 @@ mod tests {
         let token = Token("abc-_XYZ".into());
         assert_eq!(
             follow_up_link(DEFAULT_BASE_URL, &token),
-            "http://127.0.0.1:8080/?checkin=abc-_XYZ"
+            "http://127.0.0.1:8080/demo/follow-up.html?checkin=abc-_XYZ"
         );
         assert_eq!(
             follow_up_link("https://practice.example.scot/refer?lang=gd", &token),

@@ -266,7 +266,7 @@ async fn checkin_create_prints_a_link_whose_token_opens_the_check_in() {
     let reference = app.refer("cli-checkin", &valid_fixture().json()).await;
 
     let output = checkin_create(&app.db_path(), &["--reference", &reference]);
-    let token = token_in(&output, "http://127.0.0.1:8080/");
+    let token = token_in(&output, "http://127.0.0.1:8080/demo/follow-up.html");
     let response = app.get_checkin(&token).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.json());
     assert_eq!(

@@ -1,0 +1,107 @@
+use signpost_core::checkin::{ScoreKind, ScorePoint};
+use signpost_core::Instrument;
+use yew::prelude::*;
+
+use crate::app::use_messages;
+
+#[derive(Properties, PartialEq)]
+pub struct ScoreChartProps {
+    pub instrument: Instrument,
+    pub scores: Vec<ScorePoint>,
+}
+
+/// The scale's lowest and highest comparable scores: WEMWBS 14–70, SWEMWBS metric 7–35.
+pub fn scale_range(instrument: Instrument) -> (f64, f64) {
+    match instrument {
+        Instrument::Wemwbs => (14.0, 70.0),
+        Instrument::Swemwbs => (7.0, 35.0),
+    }
+}
+
+/// A score as people read it: whole numbers without decimals, SWEMWBS metric scores with two.
+pub fn format_score(score: f64) -> String {
+    if score.fract() == 0.0 { format!("{score:.0}") } else { format!("{score:.2}") }
+}
+
+/// `2026-11-25T10:04:05Z` as `25/11/2026`, the way UK letters write dates.
+pub fn format_date(at: &str) -> String {
+    let date = at.get(..10).unwrap_or(at);
+    match date.split('-').collect::<Vec<_>>()[..] {
+        [year, month, day] => format!("{day}/{month}/{year}"),
+        _ => date.to_owned(),
+    }
+}
+
+/// The scores over time as a small bar chart drawn in SVG (no script, no library), with a text
+/// alternative, and the same figures as a data table for screen readers and for reading exactly.
+#[function_component]
+pub fn ScoreChart(props: &ScoreChartProps) -> Html {
+    let messages = use_messages();
+    let (low, high) = scale_range(props.instrument);
+    let label = |point: &ScorePoint| match point.kind {
+        ScoreKind::Baseline => messages.t("followup.result.start").to_owned(),
+        ScoreKind::FollowUp => messages.t("followup.result.now").to_owned(),
+    };
+    let summary = props
+        .scores
+        .iter()
+        .map(|p| format!("{} ({}): {}", label(p), format_date(&p.at), format_score(p.score)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    const WIDTH: f64 = 300.0;
+    const HEIGHT: f64 = 160.0;
+    const BASE: f64 = 130.0;
+    let slot = WIDTH / props.scores.len().max(1) as f64;
+    html! {
+        <figure class="sp-chart">
+            <svg class="sp-chart__svg" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby="sp-chart-title sp-chart-desc" focusable="false">
+                <title id="sp-chart-title">{ messages.t("followup.result.chart_title") }</title>
+                <desc id="sp-chart-desc">{ summary }</desc>
+                <line class="sp-chart__axis" x1="0" y1={BASE.to_string()} x2={WIDTH.to_string()} y2={BASE.to_string()} />
+                { for props.scores.iter().enumerate().map(|(index, point)| {
+                    let share = ((point.score - low) / (high - low)).clamp(0.0, 1.0);
+                    let bar = 8.0 + share * (BASE - 30.0);
+                    let x = slot * index as f64 + slot * 0.25;
+                    let kind = if point.kind == ScoreKind::Baseline { "sp-chart__bar--baseline" } else { "sp-chart__bar--now" };
+                    html! {
+                        <g aria-hidden="true">
+                            <rect class={classes!("sp-chart__bar", kind)} x={x.to_string()} y={(BASE - bar).to_string()} width={(slot * 0.5).to_string()} height={bar.to_string()} />
+                            <text class="sp-chart__value" x={(x + slot * 0.25).to_string()} y={(BASE - bar - 6.0).to_string()} text-anchor="middle">{ format_score(point.score) }</text>
+                            <text class="sp-chart__label" x={(x + slot * 0.25).to_string()} y={(BASE + 20.0).to_string()} text-anchor="middle">{ label(point) }</text>
+                        </g>
+                    }
+                }) }
+            </svg>
+            <figcaption class="sp-body sp-body--small">
+                { messages.tf("followup.result.range", &[("min", &format_score(low)), ("max", &format_score(high))]) }
+            </figcaption>
+            <table class="sp-table">
+                <caption class="sp-table__caption">{ messages.t("followup.result.chart_title") }</caption>
+                <thead>
+                    <tr><th scope="col">{ messages.t("followup.result.when") }</th><th scope="col">{ messages.t("followup.result.score") }</th></tr>
+                </thead>
+                <tbody>
+                    { for props.scores.iter().map(|point| html! {
+                        <tr>
+                            <th scope="row">{ label(point) }{ " (" }{ format_date(&point.at) }{ ")" }</th>
+                            <td>{ format_score(point.score) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_and_dates_read_as_people_write_them() {
+        assert_eq!(format_score(44.0), "44");
+        assert_eq!(format_score(18.59), "18.59");
+        assert_eq!(format_date("2026-11-25T10:04:05.123Z"), "25/11/2026");
+        assert_eq!(scale_range(Instrument::Swemwbs), (7.0, 35.0));
+    }
+}
