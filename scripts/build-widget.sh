@@ -13,10 +13,12 @@ mkdir -p dist/widget dist/demo
 cp target/wasm-pkg/signpost_widget.js target/wasm-pkg/signpost_widget_bg.wasm dist/widget/
 [ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/
 cp static/embed.js static/signpost.css dist/widget/
+# Languages other than English are fetched only by those who choose them.
+cp -r static/i18n dist/widget/i18n
 cp index.html dist/
 cp demo/* dist/demo/
 
-find dist -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' \) | while read -r file; do
+find dist -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) | while read -r file; do
   brotli --force --quality=11 --keep "$file"
   gzip --force --best --keep "$file"
 done

@@ -3,12 +3,12 @@
 use std::rc::Rc;
 
 use signpost_core::fields::CalendarDate;
-use signpost_core::{Channel, Questionnaire};
+use signpost_core::{Channel, Language, Questionnaire};
 use yew::prelude::*;
 
 use crate::components::{exit_now, ExitThisPage, IdleWarning, LanguageSwitcher};
 use crate::config::Config;
-use crate::hooks::{use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_idle_timeout, use_send};
+use crate::hooks::{use_messages_for, use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_idle_timeout, use_send};
 use crate::i18n::{is_rtl, Messages};
 use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step};
 use crate::pages;
@@ -34,7 +34,14 @@ pub fn use_config() -> Rc<Config> {
 pub struct AppProps {
     pub config: Rc<Config>,
     pub setting: Loaded,
+    /// The widget's own address (ending in `/`), where the other languages' files are.
+    #[prop_or_default]
+    pub assets: AttrValue,
 }
+
+/// The language the words on screen are in: the chosen one once its file has arrived.
+#[derive(Clone, Copy, PartialEq)]
+pub struct ShownLanguage(pub Language);
 
 /// What the widget loads or reads once at start: the questionnaire, today's date and what the
 /// journey is for (a follow-up link's token is read from the page address).
@@ -64,17 +71,19 @@ pub fn App(props: &AppProps) -> Html {
             })
         }
     });
-    let messages = use_memo(journey.language, |language| Messages::for_language(*language));
+    let (messages, shown) = use_messages_for(journey.language, props.assets.clone());
     use_send(journey.clone(), config.clone());
     use_checkin_load(journey.clone(), config.clone());
     let assisted = config.channel() == Channel::Assisted;
     use_idle_timeout(journey.clone(), assisted && journey.holds_anything(), config.idle_ms, config.idle_warning_ms);
     html! {
         <ContextProvider<Rc<Config>> context={config}>
-            <ContextProvider<Messages> context={(*messages).clone()}>
+            <ContextProvider<Messages> context={messages}>
+              <ContextProvider<ShownLanguage> context={ShownLanguage(shown)}>
                 <ContextProvider<JourneyContext> context={journey}>
                     <Frame />
                 </ContextProvider<JourneyContext>>
+              </ContextProvider<ShownLanguage>>
             </ContextProvider<Messages>>
         </ContextProvider<Rc<Config>>>
     }
@@ -87,6 +96,8 @@ fn Frame() -> Html {
     let messages = use_messages();
     let config = use_config();
     let page_ref = use_node_ref();
+    // The page says the language its words are in, which lags the choice while a file loads.
+    let shown = use_context::<ShownLanguage>().map_or(journey.language, |s| s.0);
     use_exit_shortcut({
         let journey = journey.clone();
         Callback::from(move |()| {
@@ -95,7 +106,7 @@ fn Frame() -> Html {
         })
     });
     // A new language re-reads the page from its heading too: the button pressed becomes plain text.
-    let focus_key = (journey.step.clone(), journey.urgent_help_open, journey.problems.clone(), journey.language);
+    let focus_key = (journey.step.clone(), journey.urgent_help_open, journey.problems.clone(), shown);
     use_focus_on_change(focus_key, page_ref.clone());
     use_error_title(!journey.problems.is_empty(), messages.t("common.error_prefix").to_owned());
     // Told politely after each move, alongside the heading that takes focus: where the person is.
@@ -108,8 +119,8 @@ fn Frame() -> Html {
         let journey = journey.clone();
         Callback::from(move |_| journey.dispatch(Action::OpenUrgentHelp))
     };
-    let lang = journey.language.as_str();
-    let dir = if is_rtl(journey.language) { "rtl" } else { "ltr" };
+    let lang = shown.as_str();
+    let dir = if is_rtl(shown) { "rtl" } else { "ltr" };
     let page = if journey.urgent_help_open {
         html! { <pages::UrgentHelp /> }
     } else {

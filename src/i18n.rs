@@ -1,5 +1,6 @@
 //! What the widget says, from one JSON file per language in `static/i18n/` that a translator
-//! can edit without touching Rust. English is compiled in; it is also the fallback.
+//! can edit without touching Rust. English is compiled in and is the fallback; the other
+//! languages are fetched only by those who choose them, to keep the first load small.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -7,20 +8,24 @@ use std::rc::Rc;
 use signpost_core::{AnswerError, Language};
 
 const ENGLISH: &str = include_str!("../static/i18n/en.json");
-const GAELIC: &str = include_str!("../static/i18n/gd.json");
-const POLISH: &str = include_str!("../static/i18n/pl.json");
-const ARABIC: &str = include_str!("../static/i18n/ar.json");
 
 /// Every language the widget speaks, in the order the language switcher lists them.
 pub const LANGUAGES: [Language; 4] = [Language::En, Language::Gd, Language::Pl, Language::Ar];
 
-fn source(language: Language) -> &'static str {
+/// Each language's name in itself, for the switcher, known before its file is loaded.
+/// A test checks these against each file's `_meta.language_name`.
+pub fn native_name(language: Language) -> &'static str {
     match language {
-        Language::En => ENGLISH,
-        Language::Gd => GAELIC,
-        Language::Pl => POLISH,
-        Language::Ar => ARABIC,
+        Language::En => "English",
+        Language::Gd => "Gàidhlig",
+        Language::Pl => "Polski",
+        Language::Ar => "العربية",
     }
+}
+
+/// Where a language's file is, below the widget's own address.
+pub fn file_name(language: Language) -> String {
+    format!("i18n/{}.json", language.as_str())
 }
 
 /// Whether the language is written right to left.
@@ -40,11 +45,7 @@ impl PartialEq for Messages {
 
 impl Messages {
     pub fn english() -> Self {
-        Self::for_language(Language::En)
-    }
-
-    pub fn for_language(language: Language) -> Self {
-        Self::parse(source(language)).expect("static/i18n/*.json are valid: checked by a test")
+        Self::parse(ENGLISH).expect("static/i18n/en.json is valid: checked by a test")
     }
 
     pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
@@ -101,6 +102,11 @@ mod tests {
     use signpost_core::questionnaire::QuestionKind;
     use signpost_core::{default_questionnaire, AnswerError};
     use std::path::Path;
+
+    fn source(language: Language) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("static").join(file_name(language));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
 
     /// Every `t("…")` and `tf("…"` literal in the widget's source.
     fn keys_used_in_source() -> Vec<String> {
@@ -178,7 +184,8 @@ mod tests {
         let english = Messages::english();
         for language in LANGUAGES {
             let name = language.as_str();
-            let messages = Messages::parse(source(language)).unwrap_or_else(|e| panic!("static/i18n/{name}.json: {e}"));
+            let messages = Messages::parse(&source(language)).unwrap_or_else(|e| panic!("static/i18n/{name}.json: {e}"));
+            assert_eq!(messages.t("_meta.language_name"), native_name(language), "{name}: the switcher's name");
             for key in english.keys() {
                 let Some(text) = messages.0.get(key) else { panic!("static/i18n/{name}.json lacks the key {key:?}") };
                 assert!(!text.trim().is_empty(), "static/i18n/{name}.json: {key:?} is empty");
@@ -193,7 +200,7 @@ mod tests {
     #[test]
     fn translations_other_than_english_are_marked_as_drafts() {
         for language in LANGUAGES.into_iter().filter(|l| *l != Language::En) {
-            let status = Messages::for_language(language).t("_meta.status").to_owned();
+            let status = Messages::parse(&source(language)).unwrap().t("_meta.status").to_owned();
             assert!(status.starts_with("draft"), "{}: {status}", language.as_str());
         }
     }

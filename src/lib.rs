@@ -38,9 +38,10 @@ impl Widget {
 }
 
 /// Renders the widget into `container` (inside the element's shadow root), configured by the
-/// attributes of `host` (the `<signpost-widget>` element).
+/// attributes of `host` (the `<signpost-widget>` element); `assets` is the widget's own address,
+/// where the other languages' files are.
 #[wasm_bindgen]
-pub fn mount(host: &Element, container: Element) -> Widget {
+pub fn mount(host: &Element, container: Element, assets: String) -> Widget {
     let preferred: Vec<String> = web_sys::window()
         .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
         .unwrap_or_default();
@@ -50,7 +51,7 @@ pub fn mount(host: &Element, container: Element) -> Widget {
         Mode::SelfReferral | Mode::Assisted => Purpose::Referral,
     };
     let setting = Loaded { questionnaire: Rc::new(signpost_core::default_questionnaire()), today: today(), purpose };
-    let props = AppProps { config: Rc::new(config), setting };
+    let props = AppProps { config: Rc::new(config), setting, assets: assets.into() };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
 }
 

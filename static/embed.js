@@ -18,7 +18,7 @@ class SignpostWidget extends HTMLElement {
     container.className = 'sp-root';
     root.append(style, container);
     ready.then(() => {
-      if (this.isConnected) this.widget = mount(this, container);
+      if (this.isConnected) this.widget = mount(this, container, here.href);
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';
       console.error('signpost: the widget failed to load', error);

@@ -22,7 +22,7 @@ fn render() -> Element {
         today: CalendarDate::new(2026, 11, 25).unwrap(),
         purpose: signpost_widget::journey::Purpose::Referral,
     };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting }).render();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting, assets: Default::default() }).render();
     root
 }
 

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
-use crate::i18n::{Messages, LANGUAGES};
+use crate::i18n::{native_name, LANGUAGES};
 use crate::journey::Action;
 
 /// The languages, each named in itself, on every page. Choosing one keeps every answer.
@@ -14,7 +14,7 @@ pub fn LanguageSwitcher() -> Html {
             <ul class="sp-languages__list">
                 { for LANGUAGES.into_iter().map(|language| {
                     let code = language.as_str();
-                    let name = Messages::for_language(language).t("_meta.language_name").to_owned();
+                    let name = native_name(language);
                     if language == journey.language {
                         html! { <li class="sp-languages__item" key={code}><span class="sp-languages__current" lang={code} aria-current="true">{ name }</span></li> }
                     } else {

@@ -1,0 +1,132 @@
+// One cold journey on one page in one profile: headless Debian Chromium through playwright-core,
+// a fresh context, the cache disabled, the profile's CPU and network throttling through CDP.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const probeSource = readFileSync(new URL('./probe.js', import.meta.url), 'utf8');
+
+export const PROFILES = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: {
+    viewport: { width: 412, height: 823 },
+    cpuThrottlingRate: 4,
+    // Slow 4G as BUDGETS.md gives it: 150 ms latency, 1.6 Mbit/s down, 750 kbit/s up (bytes/s here).
+    network: { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) },
+  },
+};
+
+/** Debian's Chromium, headless, with the flags this closed network needs (as tests/journeys/harness.mjs). */
+export async function launchBrowser() {
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** The value a scripted person picks for item n (1–14): a spread over the five options. */
+export const answerFor = (n) => ((n * 3) % 5) + 1;
+
+/**
+ * Runs one journey. `journey` gives: url() (a fresh URL), startText (Signpost's Start button, if
+ * any), start(page), answer(page, n, value), submit(page), result(page) (a locator to wait for).
+ */
+export async function runJourney(browser, profileName, journey, { timeout = 120_000 } = {}) {
+  const profile = PROFILES[profileName];
+  const context = await browser.newContext({ viewport: profile.viewport, deviceScaleFactor: 1 });
+  context.setDefaultTimeout(timeout);
+  await context.addInitScript({ content: `(${probeSource})(${JSON.stringify({ startText: journey.startText ?? null })});` });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (profile.cpuThrottlingRate) await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuThrottlingRate });
+  if (profile.network) await cdp.send('Network.emulateNetworkConditions', profile.network);
+
+  // Every response's encoded size (body as sent plus headers) and when it finished, in CDP's clock.
+  const requests = new Map();
+  let documentRequest = null;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (!documentRequest && e.type === 'Document') documentRequest = e;
+    requests.set(e.requestId, { url: e.request.url, sentAt: e.timestamp });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) Object.assign(r, { finishedAt: e.timestamp, bytes: e.encodedDataLength });
+  });
+  cdp.on('Network.loadingFailed', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.failed = e.errorText;
+  });
+
+  try {
+    const url = await journey.url();
+    await page.goto(url, { waitUntil: 'commit' });
+    let startClickedAt = null;
+    if (journey.start) {
+      await journey.start(page);
+      startClickedAt = await page.evaluate(() => performance.now());
+    }
+    await page.waitForFunction(() => window.__bench?.marks.firstRadio !== undefined, null, { timeout });
+    const loaded = await page.evaluate(() => ({ marks: window.__bench.marks, timeOrigin: performance.timeOrigin }));
+
+    // Bytes before the first question worked: responses finished by then. CDP's clock is turned
+    // into the page's with the document request's wall time.
+    const toPage = (t) => documentRequest.wallTime * 1000 + (t - documentRequest.timestamp) * 1000 - loaded.timeOrigin;
+    const finished = [...requests.values()].filter((r) => r.bytes !== undefined && !r.failed);
+    const before = finished.filter((r) => toPage(r.finishedAt) <= loaded.marks.firstRadio + 1);
+    const bytesBeforeFirstQuestion = before.reduce((s, r) => s + r.bytes, 0);
+
+    const answeringFrom = performance.now();
+    for (let n = 1; n <= 14; n++) await journey.answer(page, n, answerFor(n));
+    const answeringMs = performance.now() - answeringFrom;
+
+    // After answering: the slowest interaction so far, and memory (after a full GC, so runs compare).
+    const after = await page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await new Promise((r) => setTimeout(r, 50));
+      window.__bench.flushEvents();
+      return { maxEvent: window.__bench.maxEvent, maxEventName: window.__bench.maxEventName, events: window.__bench.events,
+        unsupported: !!window.__bench.eventTimingUnsupported, wasmBytes: window.__bench.wasmBytes(),
+        memories: window.__bench.memories.length };
+    });
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+
+    const submitFrom = performance.now();
+    await journey.submit(page);
+    await journey.result(page).waitFor({ timeout });
+    const submitMs = performance.now() - submitFrom;
+
+    const allBytes = [...requests.values()].filter((r) => r.bytes !== undefined).reduce((s, r) => s + r.bytes, 0);
+    return {
+      ok: true,
+      bytes_before_first_question: bytesBeforeFirstQuestion,
+      requests_before_first_question: before.length,
+      bytes_whole_journey: allBytes,
+      first_question_interactive_ms: loaded.marks.firstRadio,
+      start_button_interactive_ms: loaded.marks.start ?? null,
+      start_clicked_ms: startClickedAt,
+      dom_content_loaded_ms: loaded.marks.domContentLoaded ?? null,
+      answering_ms: answeringMs,
+      submit_to_result_ms: submitMs,
+      answer_and_submit_ms: answeringMs + submitMs,
+      slowest_interaction_ms: Math.max(16, after.maxEvent),
+      slowest_interaction_event: after.maxEventName,
+      event_entries_over_16ms: after.events,
+      js_heap_bytes: heap.usedSize,
+      wasm_memory_bytes: after.wasmBytes,
+      memory_bytes: heap.usedSize + after.wasmBytes,
+      problems,
+      resources: before.map((r) => ({ url: r.url.replace(/\?.*$/, ''), bytes: r.bytes })),
+    };
+  } catch (error) {
+    return { ok: false, error: String(error?.message ?? error).split('\n')[0], problems };
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,37 @@
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use gloo_net::http::Request;
+use signpost_core::Language;
+use yew::prelude::*;
+
+use crate::i18n::{file_name, Messages};
+
+/// The messages to show for `language`, and the language they are in. English is always there;
+/// another language's file is fetched the first time it is chosen, and English shows until it
+/// arrives (or if it cannot be fetched), so the widget never stops working over a translation.
+#[hook]
+pub fn use_messages_for(language: Language, assets: AttrValue) -> (Messages, Language) {
+    let loaded = use_state(|| Rc::new(HashMap::from([(Language::En.as_str(), Messages::english())])));
+    {
+        let loaded = loaded.clone();
+        use_effect_with(language, move |&language| {
+            if !loaded.contains_key(language.as_str()) {
+                let url = format!("{assets}{}", file_name(language));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(response) = Request::get(&url).send().await else { return };
+                    let Ok(text) = response.text().await else { return };
+                    if let Ok(messages) = Messages::parse(&text) {
+                        let mut more = (**loaded).clone();
+                        more.insert(language.as_str(), messages);
+                        loaded.set(Rc::new(more));
+                    }
+                });
+            }
+        });
+    }
+    match loaded.get(language.as_str()) {
+        Some(messages) => (messages.clone(), language),
+        None => (loaded[Language::En.as_str()].clone(), Language::En),
+    }
+}
