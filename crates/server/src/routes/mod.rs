@@ -40,7 +40,9 @@ pub fn router(state: AppState) -> Router {
 
     // Requests are traced at debug level. Failures are not logged here: `AppError` logs each
     // internal error once, with its cause, and ServeDir logs its own I/O errors.
-    site::router(&state.config).nest("/api", api).layer(
+    // The widget's own files need CORS too: a practice website on another origin loads the
+    // module script, the wasm and the language files from here with CORS requests.
+    site::router(&state.config).layer(cors(&state.config)).nest("/api", api).layer(
         TraceLayer::new_for_http()
             .make_span_with(|request: &Request| {
                 tracing::debug_span!(

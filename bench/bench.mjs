@@ -1,0 +1,224 @@
+// Signpost's benchmark: the widget against its peers in headless Chromium, and the intake service
+// under load. Run through bench/run.sh, which builds what this needs. See bench/README.md.
+import { cpSync, mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { startSite } from './lib/site.mjs';
+import { buildPages, LHC_VERSION } from './lib/pages.mjs';
+import { launchBrowser, runJourney, PROFILES } from './lib/browser.mjs';
+import { startSignpost, refer, followUpLink } from './lib/signpost.mjs';
+import { throughput, durability } from './lib/service.mjs';
+import { summarise, MEASURES, table, verdict, SERVICE_BUDGETS } from './lib/report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+function parseArgs(argv) {
+  const o = { runs: 7, loadSeconds: 10, clients: 64, durabilitySeconds: 4, killAfterMs: 1500,
+    profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost'], browser: true, service: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') Object.assign(o, { runs: 1, loadSeconds: 2, durabilitySeconds: 2, killAfterMs: 800 });
+    else if (a === '--runs') o.runs = Number(next());
+    else if (a === '--load-seconds') o.loadSeconds = Number(next());
+    else if (a === '--clients') o.clients = Number(next());
+    else if (a === '--durability-seconds') o.durabilitySeconds = Number(next());
+    else if (a === '--kill-after-ms') o.killAfterMs = Number(next());
+    else if (a === '--profiles') o.profiles = next().split(',');
+    else if (a === '--pages') o.pages = next().split(',');
+    else if (a === '--no-browser') o.browser = false;
+    else if (a === '--no-service') o.service = false;
+    else if (a === '--no-build') { /* handled by run.sh */ }
+    else throw new Error(`unknown flag ${a} (see bench/README.md)`);
+  }
+  if (!(Number.isInteger(o.runs) && o.runs >= 1 && o.runs <= 100)) throw new Error('--runs must be 1 to 100');
+  if (!(o.loadSeconds > 0 && o.loadSeconds <= 300)) throw new Error('--load-seconds must be more than 0 and at most 300');
+  if (!(o.durabilitySeconds > 0 && o.durabilitySeconds <= 60)) throw new Error('--durability-seconds must be more than 0 and at most 60');
+  if (!(o.killAfterMs > 0 && o.killAfterMs < o.durabilitySeconds * 1000)) throw new Error('--kill-after-ms must fall inside the durability load');
+  for (const p of o.profiles) if (!PROFILES[p]) throw new Error(`unknown profile ${p}`);
+  return o;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const serverBin = process.env.SIGNPOST_SERVER_BIN ?? join(root, 'target/server/signpost-server');
+const loadBin = process.env.SIGNPOST_LOAD_BIN ?? '/tmp/target-bench/server/signpost-load';
+const lformsDir = join(here, `.cache/lforms-${LHC_VERSION}/package/dist/lforms`);
+const referralFixture = join(root, 'tests/fixtures/referrals/valid/phone-self-referral.json');
+for (const [what, path] of [['signpost-server', serverBin], ['signpost-load', loadBin], ['the widget (dist/)', join(root, 'dist/demo/follow-up.html')], ['lforms', lformsDir]]) {
+  if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run bench/run.sh (without --no-build)`);
+}
+const english = JSON.parse(readFileSync(join(root, 'static/i18n/en.json'), 'utf8'));
+const version = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+// A snapshot of dist/, so a rebuild while the bench runs cannot change what it measures.
+const work = mkdtempSync(join(tmpdir(), 'signpost-bench-'));
+const dist = join(work, 'dist');
+cpSync(join(root, 'dist'), dist, { recursive: true });
+
+const results = {
+  started_at: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_bytes: totalmem(),
+    chromium: execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim(), node: process.version },
+  versions: { 'survey-core': version('survey-core'), 'survey-js-ui': version('survey-js-ui'), lforms: LHC_VERSION, 'playwright-core': version('playwright-core') },
+  git: (() => { try { return execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return null; } })(),
+  options,
+  profiles: PROFILES,
+  widget_files: {},
+  runs: [],
+  summary: {},
+  service: null,
+};
+
+let site;
+let signpost;
+let browser;
+const cleanup = async () => {
+  await browser?.close().catch(() => {});
+  await signpost?.remove().catch(() => {});
+  await site?.close().catch(() => {});
+  rmSync(work, { recursive: true, force: true });
+};
+process.on('SIGINT', () => { cleanup().finally(() => process.exit(130)); });
+
+try {
+  if (options.browser) {
+    console.log('Compressing every file with brotli (quality 11; cached in bench/.cache/br)…');
+    site = await startSite({
+      mounts: {
+        '/': `${dist}/`,
+        '/vendor/survey-core/': join(root, 'node_modules/survey-core/'),
+        '/vendor/survey-js-ui/': join(root, 'node_modules/survey-js-ui/'),
+        '/vendor/lforms/webcomponent/': join(lformsDir, 'webcomponent/'),
+        '/vendor/lforms/fhir/R4/': join(lformsDir, 'fhir/R4/'),
+      },
+      pages: buildPages(root, dist),
+      cacheDir: join(here, '.cache/br'),
+      apiTarget: () => signpost?.url,
+      // Only what a page can load: no source maps, no pre-compressed copies, no unused builds.
+      skip: (p) => /\.(map|br|gz|md|ts)$/.test(p) || /\/(fesm|typings|i18n|themes|icons|llms)\//.test(p) || /lhc-forms\.js$/.test(p),
+    });
+    for (const [path, f] of site.files) if (path.startsWith('/widget/')) results.widget_files[path] = { raw: f.raw.length, brotli: f.br.length };
+    signpost = await startSignpost({ bin: serverBin, site: dist, allowOrigin: site.origin });
+    const body = JSON.parse(readFileSync(referralFixture, 'utf8'));
+
+    const button = (page, name) => page.getByRole('button', { name, exact: true });
+    const widget = (page) => page.locator('signpost-widget');
+    const journeys = {
+      floor: {
+        name: 'plain form (floor)', short: 'floor',
+        url: async () => `${site.origin}/pages/floor.html`,
+        answer: (page, n, v) => page.locator(`input[name="item-${n}"][value="${v}"]`).click(),
+        submit: (page) => button(page, 'Send my answers').click(),
+        result: (page) => page.locator('#result'),
+      },
+      surveyjs: {
+        name: `SurveyJS ${version('survey-core')}`, short: 'SJS',
+        url: async () => `${site.origin}/pages/surveyjs.html`,
+        answer: (page, n, v) => page.locator(`label.sd-selectbase__label:has(input[name^="item${n}_"][value="${v}"])`).click(),
+        submit: (page) => button(page, 'Send my answers').click(),
+        result: (page) => page.locator('#result'),
+      },
+      'lhc-forms': {
+        name: `LHC-Forms ${LHC_VERSION}`, short: 'LHC',
+        url: async () => `${site.origin}/pages/lhc-forms.html`,
+        answer: (page, n, v) => page.locator(`label[id="item${n}/1|urn:signpost:bench:wemwbs|${v}"]`).click(),
+        submit: (page) => button(page, 'Send my answers').click(),
+        result: (page) => page.locator('#result'),
+      },
+      signpost: {
+        name: 'Signpost', short: 'SP',
+        // A fresh referral and a fresh single-use follow-up link for every run.
+        url: async () => followUpLink(serverBin, signpost.db, await refer(signpost.url, body), `${site.origin}/pages/signpost.html`),
+        startText: english['followup.start'],
+        start: (page) => button(widget(page), english['followup.start']).click(),
+        answer: (page, n, v) => widget(page).locator(`input[name="wellbeing.items.${n}"][value="${v}"]`).click(),
+        submit: (page) => button(widget(page), english['followup.send']).click(),
+        result: (page) => widget(page).getByRole('heading', { name: english['followup.result.heading'] }),
+      },
+    };
+    const pages = options.pages.map((id) => {
+      if (!journeys[id]) throw new Error(`unknown page ${id}`);
+      return { id, ...journeys[id] };
+    });
+
+    browser = await launchBrowser();
+    const total = options.runs * options.profiles.length * pages.length;
+    let done = 0;
+    for (let run = 1; run <= options.runs; run++) {
+      for (const profile of options.profiles) {
+        // Interleaved, and the order turned each run so no page always goes first.
+        const order = pages.map((_, i) => pages[(i + run - 1) % pages.length]);
+        for (const p of order) {
+          const r = await runJourney(browser, profile, p);
+          done++;
+          results.runs.push({ run, profile, page: p.id, ...r });
+          const line = r.ok
+            ? `first question ${Math.round(r.first_question_interactive_ms)} ms, ${(r.bytes_before_first_question / 1024).toFixed(1)} KiB, answer+submit ${Math.round(r.answer_and_submit_ms)} ms, slowest ${Math.round(r.slowest_interaction_ms)} ms, memory ${(r.memory_bytes / 1048576).toFixed(2)} MiB`
+            : `FAILED: ${r.error}`;
+          console.log(`[${done}/${total}] run ${run} ${profile.padEnd(7)} ${p.id.padEnd(9)} ${line}`);
+        }
+      }
+    }
+    await browser.close();
+    browser = undefined;
+
+    console.log('');
+    for (const profile of options.profiles) {
+      const stats = {};
+      for (const p of pages) {
+        const runs = results.runs.filter((r) => r.profile === profile && r.page === p.id);
+        stats[p.id] = Object.fromEntries(MEASURES.map((m) => [m.key, summarise(runs, m.key)]));
+        stats[p.id].failed_runs = runs.filter((r) => !r.ok).length;
+      }
+      const verdicts = Object.fromEntries(MEASURES.map((m) => [m.key, verdict(profile, m.key, stats)]).filter(([, v]) => v));
+      results.summary[profile] = { stats, verdicts };
+      console.log(table(profile, pages, stats, options.runs));
+      const failed = pages.filter((p) => stats[p.id].failed_runs).map((p) => `${p.id}: ${stats[p.id].failed_runs}`);
+      if (failed.length) console.log(`failed runs (left out of the figures): ${failed.join(', ')}`);
+      console.log('');
+    }
+    await signpost.remove();
+    signpost = undefined;
+    await site.close();
+    site = undefined;
+  }
+
+  if (options.service) {
+    console.log(`Service: ${options.clients} clients posting valid referrals for ${options.loadSeconds} s (release build, SQLite)…`);
+    const t = await throughput({ serverBin, loadBin, site: dist, body: referralFixture, clients: options.clients, seconds: options.loadSeconds });
+    console.log(`Durability: load for ${options.durabilitySeconds} s, kill -9 after ${options.killAfterMs} ms, restart, read back every 201…`);
+    const d = await durability({ serverBin, loadBin, site: dist, body: referralFixture, clients: options.clients,
+      seconds: options.durabilitySeconds, killAfterMs: options.killAfterMs });
+    const figures = { throughput_per_s: t.throughput_per_s, p99_ms: t.latency_ms.p99, lost: d.lost, peak_rss_bytes: t.peak_rss_bytes };
+    const verdicts = Object.fromEntries(Object.entries(SERVICE_BUDGETS).map(([k, b]) => {
+      const v = figures[k];
+      return [k, { budget: b.text, pass: v !== null && (b.min !== undefined ? v >= b.min : v <= b.max) }];
+    }));
+    results.service = { throughput: t, durability: d, verdicts };
+    const pf = (k) => `${verdicts[k].budget} → ${verdicts[k].pass ? 'PASS' : 'FAIL'}`;
+    const other = Object.entries(t.statuses).filter(([s]) => s !== '201').map(([s, n]) => `${s}: ${n}`).join(', ');
+    console.log('');
+    console.log(`service — ${options.clients} concurrent clients, ${t.seconds.toFixed(1)} s`);
+    console.log(`  accepted (201)             ${t.accepted}${other ? ` (other answers: ${other})` : ''}${Object.keys(t.errors).length ? ` (errors: ${JSON.stringify(t.errors)})` : ''}`);
+    console.log(`  throughput                 ${Math.round(t.throughput_per_s)} referrals/s   ${pf('throughput_per_s')}`);
+    console.log(`  latency p50 / p99 / max    ${t.latency_ms.p50?.toFixed(1)} / ${t.latency_ms.p99?.toFixed(1)} / ${t.latency_ms.max?.toFixed(1)} ms   p99 ${pf('p99_ms')}`);
+    console.log(`  peak RSS of the server     ${(t.peak_rss_bytes / 1048576).toFixed(1)} MiB (VmHWM)   ${pf('peak_rss_bytes')}`);
+    console.log(`  durability: ${d.acknowledged} referrals acknowledged before and after kill -9 at ${d.killed_after_ms} ms; restart health ${d.health_after_restart}`);
+    console.log(`  acknowledged referrals lost: ${d.lost}   ${pf('lost')}`);
+  }
+} finally {
+  await cleanup();
+}
+
+const resultsDir = join(here, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, `${results.started_at.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2));
+console.log(`\nAll results: ${file}`);

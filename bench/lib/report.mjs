@@ -1,0 +1,93 @@
+// Medians, ranges, ratios and the budgets of ../shared/BUDGETS.md, as a table.
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export const MEASURES = [
+  { key: 'bytes_before_first_question', label: 'bytes before first question works', unit: 'KiB' },
+  { key: 'first_question_interactive_ms', label: 'first question interactive', unit: 'ms' },
+  { key: 'start_button_interactive_ms', label: '  (Signpost: intro Start interactive)', unit: 'ms' },
+  { key: 'slowest_interaction_ms', label: 'slowest interaction (Event Timing)', unit: 'ms' },
+  { key: 'memory_bytes', label: 'memory after answering (heap+wasm)', unit: 'MiB' },
+  { key: 'js_heap_bytes', label: '  of which JS heap', unit: 'MiB' },
+  { key: 'wasm_memory_bytes', label: '  of which wasm memory', unit: 'MiB' },
+  { key: 'answering_ms', label: 'answering 14 items, scripted', unit: 'ms' },
+  { key: 'answer_and_submit_ms', label: 'answering 14 items + submit to result', unit: 'ms' },
+];
+
+// What Signpost must reach (BUDGETS.md). `ratioToFloor` budgets compare with the floor in this run.
+export const BUDGETS = {
+  desktop: {
+    bytes_before_first_question: { max: 100 * 1024, text: '≤ 100 KiB' },
+    first_question_interactive_ms: { max: 150, text: '≤ 150 ms' },
+    memory_bytes: { max: 4 * 1024 * 1024, text: '≤ 4 MiB' },
+  },
+  phone: {
+    bytes_before_first_question: { max: 100 * 1024, text: '≤ 100 KiB' },
+    first_question_interactive_ms: { max: 800, text: '≤ 800 ms' },
+    slowest_interaction_ms: { max: 32, text: '≤ 32 ms' },
+    memory_bytes: { max: 4 * 1024 * 1024, text: '≤ 4 MiB' },
+    answer_and_submit_ms: { ratioToFloor: 1.1, text: '≤ floor × 1.10' },
+  },
+};
+
+export const SERVICE_BUDGETS = {
+  throughput_per_s: { min: 1000, text: '≥ 1,000 /s' },
+  p99_ms: { max: 50, text: '≤ 50 ms' },
+  lost: { max: 0, text: '0' },
+  peak_rss_bytes: { max: 64 * 1024 * 1024, text: '≤ 64 MiB' },
+};
+
+const fmt = (v, unit) => {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (unit === 'KiB') return (v / 1024).toFixed(1);
+  if (unit === 'MiB') return (v / 1048576).toFixed(2);
+  return Math.round(v).toString();
+};
+
+/** { median, min, max, n } of one measure over the successful runs. */
+export function summarise(runs, key) {
+  const xs = runs.filter((r) => r.ok && typeof r[key] === 'number').map((r) => r[key]);
+  if (!xs.length) return null;
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+}
+
+export function verdict(profile, key, stats) {
+  const budget = BUDGETS[profile]?.[key];
+  const s = stats.signpost?.[key];
+  if (!budget || !s) return null;
+  if (budget.ratioToFloor) {
+    const floor = stats.floor?.[key];
+    if (!floor) return { budget: budget.text, pass: null };
+    return { budget: budget.text, limit: floor.median * budget.ratioToFloor, pass: s.median <= floor.median * budget.ratioToFloor };
+  }
+  return { budget: budget.text, limit: budget.max, pass: s.median <= budget.max };
+}
+
+const pad = (s, n) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s, n) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+export function table(profile, pages, stats, runsPerPage) {
+  const W = 22;
+  const peers = pages.filter((p) => p.id !== 'signpost');
+  const lines = [];
+  lines.push(`${profile} — median (min–max) of ${runsPerPage} cold run(s) per page`);
+  lines.push(pad('measure', 40) + pages.map((p) => lpad(p.name, W)).join('') + peers.map((p) => lpad(`SP ÷ ${p.short}`, 11)).join('') + '  budget → result');
+  for (const m of MEASURES) {
+    const cells = pages.map((p) => {
+      const s = stats[p.id]?.[m.key];
+      return lpad(s ? `${fmt(s.median, m.unit)} (${fmt(s.min, m.unit)}–${fmt(s.max, m.unit)})` : '–', W);
+    });
+    const sp = stats.signpost?.[m.key];
+    const ratios = peers.map((p) => {
+      const s = stats[p.id]?.[m.key];
+      return lpad(sp && s && s.median ? (sp.median / s.median).toFixed(2) : '–', 11);
+    });
+    const v = verdict(profile, m.key, stats);
+    const verdictText = v ? `  ${v.budget}${v.limit !== undefined && v.budget.includes('floor') ? ` (${fmt(v.limit, m.unit)})` : ''} → ${v.pass === null ? '?' : v.pass ? 'PASS' : 'FAIL'}` : '';
+    lines.push(pad(`${m.label} [${m.unit}]`, 40) + cells.join('') + ratios.join('') + verdictText);
+  }
+  return lines.join('\n');
+}
