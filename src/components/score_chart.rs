@@ -19,8 +19,19 @@ pub fn scale_range(instrument: Instrument) -> (f64, f64) {
 }
 
 /// A score as people read it: whole numbers without decimals, SWEMWBS metric scores with two.
+/// Done in whole hundredths: formatting floats would pull the float printer into the widget.
 pub fn format_score(score: f64) -> String {
-    if score.fract() == 0.0 { format!("{score:.0}") } else { format!("{score:.2}") }
+    let hundredths = (score.abs() * 100.0).round() as u64;
+    let sign = if score < 0.0 && hundredths > 0 { "-" } else { "" };
+    match hundredths % 100 {
+        0 => format!("{sign}{}", hundredths / 100),
+        cents => format!("{sign}{}.{cents:02}", hundredths / 100),
+    }
+}
+
+/// An SVG coordinate, to the nearest pixel (integers, for the same reason).
+fn px(value: f64) -> String {
+    (value.round() as i64).to_string()
 }
 
 /// `2026-11-25T10:04:05Z` as `25/11/2026`, the way UK letters write dates.
@@ -49,15 +60,14 @@ pub fn ScoreChart(props: &ScoreChartProps) -> Html {
         .collect::<Vec<_>>()
         .join("; ");
     const WIDTH: f64 = 300.0;
-    const HEIGHT: f64 = 160.0;
     const BASE: f64 = 130.0;
     let slot = WIDTH / props.scores.len().max(1) as f64;
     html! {
         <figure class="sp-chart">
-            <svg class="sp-chart__svg" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby="sp-chart-title sp-chart-desc" focusable="false">
+            <svg class="sp-chart__svg" viewBox="0 0 300 160" role="img" aria-labelledby="sp-chart-title sp-chart-desc" focusable="false">
                 <title id="sp-chart-title">{ messages.t("followup.result.chart_title") }</title>
                 <desc id="sp-chart-desc">{ summary }</desc>
-                <line class="sp-chart__axis" x1="0" y1={BASE.to_string()} x2={WIDTH.to_string()} y2={BASE.to_string()} />
+                <line class="sp-chart__axis" x1="0" y1="130" x2="300" y2="130" />
                 { for props.scores.iter().enumerate().map(|(index, point)| {
                     let share = ((point.score - low) / (high - low)).clamp(0.0, 1.0);
                     let bar = 8.0 + share * (BASE - 30.0);
@@ -65,9 +75,9 @@ pub fn ScoreChart(props: &ScoreChartProps) -> Html {
                     let kind = if point.kind == ScoreKind::Baseline { "sp-chart__bar--baseline" } else { "sp-chart__bar--now" };
                     html! {
                         <g aria-hidden="true">
-                            <rect class={classes!("sp-chart__bar", kind)} x={x.to_string()} y={(BASE - bar).to_string()} width={(slot * 0.5).to_string()} height={bar.to_string()} />
-                            <text class="sp-chart__value" x={(x + slot * 0.25).to_string()} y={(BASE - bar - 6.0).to_string()} text-anchor="middle">{ format_score(point.score) }</text>
-                            <text class="sp-chart__label" x={(x + slot * 0.25).to_string()} y={(BASE + 20.0).to_string()} text-anchor="middle">{ label(point) }</text>
+                            <rect class={classes!("sp-chart__bar", kind)} x={px(x)} y={px(BASE - bar)} width={px(slot * 0.5)} height={px(bar)} />
+                            <text class="sp-chart__value" x={px(x + slot * 0.25)} y={px(BASE - bar - 6.0)} text-anchor="middle">{ format_score(point.score) }</text>
+                            <text class="sp-chart__label" x={px(x + slot * 0.25)} y="150" text-anchor="middle">{ label(point) }</text>
                         </g>
                     }
                 }) }
@@ -101,6 +111,9 @@ mod tests {
     fn scores_and_dates_read_as_people_write_them() {
         assert_eq!(format_score(44.0), "44");
         assert_eq!(format_score(18.59), "18.59");
+        assert_eq!(format_score(0.5), "0.50");
+        assert_eq!(format_score(-3.93), "-3.93");
+        assert_eq!(px(12.6), "13");
         assert_eq!(format_date("2026-11-25T10:04:05.123Z"), "25/11/2026");
         assert_eq!(scale_range(Instrument::Swemwbs), (7.0, 35.0));
     }
