@@ -1,8 +1,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::checkbox_group::Legend;
-use super::{described_by, ErrorMessage};
+use super::Fieldset;
 use crate::app::use_messages;
 use crate::hooks::field_id;
 use crate::journey::date_parts;
@@ -28,20 +27,11 @@ pub struct DateInputProps {
 pub fn DateInput(props: &DateInputProps) -> Html {
     let messages = use_messages();
     let id = field_id(&props.field);
-    let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
     let (day, month, year) = date_parts(&props.value).unwrap_or(("", "", ""));
     let parts = [("day", day, "bday-day", 2), ("month", month, "bday-month", 2), ("year", year, "bday-year", 4)];
     let current = (day.to_owned(), month.to_owned(), year.to_owned());
     html! {
-        <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
-            <fieldset class="sp-fieldset" role="group" aria-describedby={describedby}>
-                <Legend text={props.legend.clone()} heading={props.heading} />
-                if let Some(hint) = &props.hint {
-                    <div class="sp-hint" id={format!("{id}-hint")}>{ hint.clone() }</div>
-                }
-                if let Some(error) = &props.error {
-                    <ErrorMessage id={id.clone()} text={error.clone()} />
-                }
+        <Fieldset id={id.clone()} legend={props.legend.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
                 <div class="sp-date-input">
                     { for parts.into_iter().map(|(part, value, autocomplete, width)| {
                         // The day field takes the group's id, so the error summary lands on it.
@@ -68,7 +58,6 @@ pub fn DateInput(props: &DateInputProps) -> Html {
                         }
                     }) }
                 </div>
-            </fieldset>
-        </div>
+        </Fieldset>
     }
 }

@@ -1,7 +1,6 @@
 use yew::prelude::*;
 
-use super::checkbox_group::Legend;
-use super::{described_by, ErrorMessage};
+use super::Fieldset;
 use crate::hooks::field_id;
 
 #[derive(Clone, PartialEq)]
@@ -31,38 +30,28 @@ pub struct RadioGroupProps {
 #[function_component]
 pub fn RadioGroup(props: &RadioGroupProps) -> Html {
     let id = field_id(&props.field);
-    let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
     html! {
-        <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
-            <fieldset class="sp-fieldset" aria-describedby={describedby}>
-                <Legend text={props.legend.clone()} heading={props.heading} />
-                if let Some(hint) = &props.hint {
-                    <div class="sp-hint" id={format!("{id}-hint")}>{ hint.clone() }</div>
-                }
-                if let Some(error) = &props.error {
-                    <ErrorMessage id={id.clone()} text={error.clone()} />
-                }
-                <div class="sp-radios">
-                    { for props.items.iter().enumerate().map(|(index, item)| {
-                        let input_id = if index == 0 { id.clone() } else { format!("{id}-{}", item.value) };
-                        let on_choose = props.on_choose.clone();
-                        let value = item.value.clone();
-                        let onchange = Callback::from(move |_: Event| on_choose.emit(value.clone()));
-                        html! {
-                            <>
-                                <div class="sp-radios__item">
-                                    <input class="sp-radios__input" type="radio" id={input_id.clone()}
-                                        name={props.field.clone()} value={item.value.clone()} checked={item.checked} {onchange} />
-                                    <label class="sp-radios__label" for={input_id}>{ item.label.clone() }</label>
-                                </div>
-                                if let (true, Some(reveal)) = (item.checked, &item.reveal) {
-                                    <div class="sp-radios__conditional">{ reveal.clone() }</div>
-                                }
-                            </>
-                        }
-                    }) }
-                </div>
-            </fieldset>
-        </div>
+        <Fieldset id={id.clone()} legend={props.legend.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
+            <div class="sp-radios">
+                { for props.items.iter().enumerate().map(|(index, item)| {
+                    let input_id = if index == 0 { id.clone() } else { format!("{id}-{}", item.value) };
+                    let on_choose = props.on_choose.clone();
+                    let value = item.value.clone();
+                    let onchange = Callback::from(move |_: Event| on_choose.emit(value.clone()));
+                    html! {
+                        <>
+                            <div class="sp-radios__item">
+                                <input class="sp-radios__input" type="radio" id={input_id.clone()}
+                                    name={props.field.clone()} value={item.value.clone()} checked={item.checked} {onchange} />
+                                <label class="sp-radios__label" for={input_id}>{ item.label.clone() }</label>
+                            </div>
+                            if let (true, Some(reveal)) = (item.checked, &item.reveal) {
+                                <div class="sp-radios__conditional">{ reveal.clone() }</div>
+                            }
+                        </>
+                    }
+                }) }
+            </div>
+        </Fieldset>
     }
 }

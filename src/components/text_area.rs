@@ -1,7 +1,7 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::{described_by, ErrorMessage};
+use super::{described_by, Labelled};
 use crate::hooks::field_id;
 
 #[derive(Properties, PartialEq)]
@@ -29,24 +29,12 @@ pub fn TextArea(props: &TextAreaProps) -> Html {
     let oninput = Callback::from(move |event: InputEvent| {
         on_input.emit(event.target_unchecked_into::<HtmlTextAreaElement>().value());
     });
-    let label = html! { <label class="sp-label" for={id.clone()}>{ props.label.clone() }</label> };
     html! {
-        <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
-            if props.heading {
-                <h1 class="sp-label-wrapper" tabindex="-1">{ label }</h1>
-            } else {
-                { label }
-            }
-            if let Some(hint) = &props.hint {
-                <div class="sp-hint" id={format!("{id}-hint")}>{ hint.clone() }</div>
-            }
-            if let Some(error) = &props.error {
-                <ErrorMessage id={id.clone()} text={error.clone()} />
-            }
+        <Labelled id={id.clone()} label={props.label.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
             <textarea class={classes!("sp-textarea", props.error.is_some().then_some("sp-input--error"))}
                 id={id.clone()} name={props.field.clone()} rows="4" autocomplete={props.autocomplete.clone()}
                 aria-describedby={describedby} aria-invalid={props.error.is_some().then_some("true")}
                 value={props.value.clone()} {oninput} />
-        </div>
+        </Labelled>
     }
 }
