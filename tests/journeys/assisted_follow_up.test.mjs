@@ -168,8 +168,8 @@ test('a returning patient follows their link, answers the same scale, and sees h
   assert.ok(await widget(page).locator('.sp-error-summary').count(), 'every statement needs an answer');
   await answerByMouse(page, new Map(Array.from({ length: 14 }, (_, i) => [`wellbeing.items.${i + 1}`, '3'])));
   await press(page, button(page, 'followup.send'));
-
-  assert.equal(await heading(page), english['followup.result.heading']);
+  // "Sending your answers" shows first; the result only once the service has stored them.
+  await widget(page).locator('h1', { hasText: english['followup.result.heading'] }).waitFor();
   const words = english['followup.result.up'].replace('{change}', '9');
   assert.equal((await widget(page).locator('.sp-change').innerText()).trim(), words, '33 to 42 is a meaningful rise');
   assert.equal(await widget(page).getByRole('img', { name: english['followup.result.chart_title'] }).count(), 1, 'the chart has a text alternative');
