@@ -95,6 +95,8 @@ test('a patient refers themselves by mouse, and the service stores what they ans
   await expectAccessible(page, 'the confirmation page');
 
   const stored = server.stored(reference);
+  assert.equal(Object.keys(stored)[1], 'safe_contact', 'how it is safe to contact the person comes first');
+  assert.deepEqual(stored.safe_contact, { safe_voicemail: 'no' });
   const expected = await canonicalOf(body);
   assert.deepEqual(stored.referral, expected.referral, 'the journey stored what the fixture, sent directly, stores');
   const total = body.wellbeing.items.reduce((sum, item) => sum + item, 0);

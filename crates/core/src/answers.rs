@@ -23,6 +23,10 @@ pub enum AnswerValue {
 /// Answers by question id.
 pub type Answers = BTreeMap<String, AnswerValue>;
 
+/// The questions that say how it is safe to contact the person (voicemail, texts, letters, at
+/// home). A link worker must see these before anything else, before making the first call.
+pub const SAFE_CONTACT_QUESTIONS: [&str; 4] = ["safe_to_contact_at_home", "safe_voicemail", "safe_text", "safe_letter"];
+
 /// Why one answer was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerError {

@@ -2,6 +2,7 @@
 //! referral (the browser journeys use it to check what was stored); `checkin create` issues a
 //! follow-up link.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use serde_json::Value;
+use signpost_core::answers::SAFE_CONTACT_QUESTIONS;
 use signpost_server::checkins::{self, IssueError};
 use signpost_server::config::{
     load_questionnaire, parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY,
@@ -203,6 +205,9 @@ async fn shutdown_signal() {
 #[derive(Debug, Serialize)]
 struct ShownReferral {
     reference: String,
+    /// How it is safe to contact the person, first, before anything else is read: the answers
+    /// to the safe-contact questions that were asked (`"yes"` or `"no"`).
+    safe_contact: BTreeMap<String, Value>,
     received_at: String,
     status: String,
     channel: String,
@@ -290,8 +295,14 @@ fn create_checkin(args: &CheckinCreateArgs) -> Result<(), String> {
 }
 
 fn shown(stored: StoredReferral) -> Result<ShownReferral, serde_json::Error> {
+    let referral: Value = serde_json::from_str(&stored.body)?;
+    let safe_contact = SAFE_CONTACT_QUESTIONS
+        .iter()
+        .filter_map(|id| referral["answers"].get(id).map(|answer| (id.to_string(), answer.clone())))
+        .collect();
     Ok(ShownReferral {
         reference: stored.reference,
+        safe_contact,
         received_at: stored.received_at,
         status: stored.status,
         channel: stored.channel,
@@ -307,7 +318,7 @@ fn shown(stored: StoredReferral) -> Result<ShownReferral, serde_json::Error> {
             .questionnaire
             .map(|(id, version)| ShownQuestionnaire { id, version }),
         wellbeing: stored.wellbeing.map(shown_wellbeing).transpose()?,
-        referral: serde_json::from_str(&stored.body)?,
+        referral,
     })
 }
 
