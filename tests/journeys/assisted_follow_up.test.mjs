@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { startServer, launchBrowser, openPage, axeViolations, fixture } from './harness.mjs';
-import { heading, answerQuestionnaire, answerByMouse, press } from './answering.mjs';
+import { heading, answerQuestionnaire, answerByMouse, answerByKeyboard, press, where, moved } from './answering.mjs';
 
 const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
 
@@ -228,4 +228,31 @@ test('an expired, unknown or missing link says what to do next', async () => {
     assert.deepEqual(problems.filter((p) => !/status of (404|410)/.test(p)), [], key);
     await context.close();
   }
+});
+
+test('the assisted start and a follow-up check-in work by keyboard alone', async () => {
+  // Assisted: the volunteer's confirmation and Start, by keyboard.
+  const assisted = await openPage(browser, `${server.url}/demo/assisted.html`);
+  let before = await where(assisted.page);
+  await answerByKeyboard(assisted.page, new Map([['volunteer.present', ['present']]]), english['start.button']);
+  await assisted.page.keyboard.press('Enter');
+  await moved(assisted.page, before);
+  assert.equal(await heading(assisted.page), english['question.urgent.label']);
+  await assisted.context.close();
+
+  // Follow-up: Start, fourteen statements with the arrow keys, Send.
+  const link = server.followUpLink(await refer(fixture('valid', 'phone-self-referral')));
+  const { page, context, problems } = await openPage(browser, link);
+  await answerByKeyboard(page, new Map(), english['followup.start']);
+  before = await where(page);
+  await page.keyboard.press('Enter');
+  await moved(page, before);
+  const answers = new Map(Array.from({ length: 14 }, (_, i) => [`wellbeing.items.${i + 1}`, String((i % 5) + 1)]));
+  await answerByKeyboard(page, answers, english['followup.send']);
+  await page.keyboard.press('Enter');
+  await widget(page).locator('h1', { hasText: english['followup.result.heading'] }).waitFor();
+  const rows = await widget(page).locator('.sp-table tbody tr').allInnerTexts();
+  assert.match(rows[1], /\t40$/, 'items 1,2,3,4,5,1,2,3,4,5,1,2,3,4 sum to 40');
+  assert.deepEqual(problems, []);
+  await context.close();
 });
