@@ -48,7 +48,7 @@ function parseArgs(argv) {
 
 const options = parseArgs(process.argv.slice(2));
 const serverBin = process.env.SIGNPOST_SERVER_BIN ?? join(root, 'target/server/signpost-server');
-const loadBin = process.env.SIGNPOST_LOAD_BIN ?? '/tmp/target-bench/server/signpost-load';
+const loadBin = process.env.SIGNPOST_LOAD_BIN ?? join(root, 'target/server/signpost-load');
 const lformsDir = join(here, `.cache/lforms-${LHC_VERSION}/package/dist/lforms`);
 const referralFixture = join(root, 'tests/fixtures/referrals/valid/phone-self-referral.json');
 for (const [what, path] of [['signpost-server', serverBin], ['signpost-load', loadBin], ['the widget (dist/)', join(root, 'dist/demo/follow-up.html')], ['lforms', lformsDir]]) {
@@ -210,7 +210,7 @@ try {
     console.log(`  throughput                 ${Math.round(t.throughput_per_s)} referrals/s   ${pf('throughput_per_s')}`);
     console.log(`  latency p50 / p99 / max    ${t.latency_ms.p50?.toFixed(1)} / ${t.latency_ms.p99?.toFixed(1)} / ${t.latency_ms.max?.toFixed(1)} ms   p99 ${pf('p99_ms')}`);
     console.log(`  peak RSS of the server     ${(t.peak_rss_bytes / 1048576).toFixed(1)} MiB (VmHWM)   ${pf('peak_rss_bytes')}`);
-    console.log(`  durability: ${d.acknowledged} referrals acknowledged before and after kill -9 at ${d.killed_after_ms} ms; restart health ${d.health_after_restart}`);
+    console.log(`  durability: ${d.acknowledged} referrals acknowledged (201) before kill -9 at ${d.killed_after_ms} ms; restart health ${d.health_after_restart}`);
     console.log(`  acknowledged referrals lost: ${d.lost}   ${pf('lost')}`);
   }
 } finally {

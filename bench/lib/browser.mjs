@@ -33,7 +33,7 @@ export const answerFor = (n) => ((n * 3) % 5) + 1;
  * Runs one journey. `journey` gives: url() (a fresh URL), startText (Signpost's Start button, if
  * any), start(page), answer(page, n, value), submit(page), result(page) (a locator to wait for).
  */
-export async function runJourney(browser, profileName, journey, { timeout = 120_000 } = {}) {
+export async function runJourney(browser, profileName, journey, { timeout = 60_000 } = {}) {
   const profile = PROFILES[profileName];
   const context = await browser.newContext({ viewport: profile.viewport, deviceScaleFactor: 1 });
   context.setDefaultTimeout(timeout);

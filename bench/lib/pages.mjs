@@ -110,7 +110,7 @@ form.fhirVersion = 'R4';
 form.questionnaire = ${JSON.stringify(questionnaire)};
 document.getElementById('form').append(form);
 document.getElementById('send').addEventListener('click', async () => {
-  const response = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', form);
+  const response = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'));
   const r = await fetch('/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) });
   if (r.ok) { const p = document.createElement('p'); p.id = 'result'; p.textContent = 'Thank you. Your answers have been sent'; document.querySelector('main').append(p); }
 });

@@ -57,7 +57,7 @@ export async function refer(serviceUrl, body) {
 
 /** A fresh follow-up link for a reference, from `signpost-server checkin create`. */
 export function followUpLink(bin, db, reference, baseUrl) {
-  return execFileSync(bin, ['checkin', 'create', '--reference', reference, '--db', db, '--base-url', baseUrl], { encoding: 'utf8' }).trim();
+  return execFileSync(bin, ['checkin', 'create', '--reference', reference, '--db', db, '--base-url', baseUrl], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } }).trim();
 }
 
 /** Whether `signpost-server referral show` finds the reference in the database. */
