@@ -44,7 +44,8 @@ export async function startServer() {
     /** A follow-up link for a stored referral, as `signpost-server checkin create` prints it. */
     followUpLink(reference, ...args) {
       return execFileSync(serverBin, ['checkin', 'create', '--reference', reference, '--db', db,
-        '--base-url', `${url}/demo/follow-up.html`, ...args], { encoding: 'utf8' }).trim();
+        '--base-url', `${url}/demo/follow-up.html`, ...args],
+      { encoding: 'utf8', env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } }).trim();
     },
     async stop() {
       child.kill('SIGTERM');
@@ -112,4 +113,14 @@ export function fixtureNames(kind) {
 /** The widget's page heading text (inside the shadow root; Playwright's CSS pierces it). */
 export async function heading(page) {
   return (await page.locator('signpost-widget h1').innerText()).trim();
+}
+
+/** The real service and a browser, for one test file: started before its tests, stopped after. */
+export async function startServerAndBrowser() {
+  return { server: await startServer(), browser: await launchBrowser() };
+}
+
+export async function stopServerAndBrowser({ server, browser }) {
+  await browser?.close();
+  await server?.stop();
 }

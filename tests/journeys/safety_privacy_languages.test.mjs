@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, axeViolations, fixture } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture } from './harness.mjs';
 import { heading, answerQuestionnaire, press, wanted, answerByMouse } from './answering.mjs';
 
 const messagesOf = (language) => JSON.parse(readFileSync(new URL(`../../static/i18n/${language}.json`, import.meta.url), 'utf8'));
@@ -13,14 +13,8 @@ const EXIT_URL = 'https://www.bbc.co.uk/weather';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser({ server, browser }));
 
 const widget = (page) => page.locator('signpost-widget');
 
