@@ -1,6 +1,8 @@
 //! The wellbeing scales' wording, from `static/instruments/`, verbatim. Only languages whose
 //! official translation file is present can show the items; others are offered the English scale.
 
+use std::rc::Rc;
+
 use serde::Deserialize;
 use signpost_core::Instrument;
 
@@ -28,13 +30,22 @@ pub struct ScaleItem {
     pub text: String,
 }
 
-/// The scale's wording in English, the one official text shipped so far.
-pub fn scale_text(instrument: Instrument) -> ScaleText {
-    let json = match instrument {
-        Instrument::Wemwbs => WEMWBS_EN,
-        Instrument::Swemwbs => SWEMWBS_EN,
-    };
+thread_local! {
+    // Parsed once: the wellbeing page renders on every answer, and a phone feels each parse.
+    static WEMWBS: Rc<ScaleText> = Rc::new(parse(WEMWBS_EN));
+    static SWEMWBS: Rc<ScaleText> = Rc::new(parse(SWEMWBS_EN));
+}
+
+fn parse(json: &str) -> ScaleText {
     serde_json::from_str(json).expect("the instrument files are valid: tested")
+}
+
+/// The scale's wording in English, the one official text shipped so far.
+pub fn scale_text(instrument: Instrument) -> Rc<ScaleText> {
+    match instrument {
+        Instrument::Wemwbs => WEMWBS.with(Rc::clone),
+        Instrument::Swemwbs => SWEMWBS.with(Rc::clone),
+    }
 }
 
 #[cfg(test)]
