@@ -51,7 +51,9 @@ const serverBin = process.env.SIGNPOST_SERVER_BIN ?? join(root, 'target/server/s
 const loadBin = process.env.SIGNPOST_LOAD_BIN ?? join(root, 'target/server/signpost-load');
 const lformsDir = join(here, `.cache/lforms-${LHC_VERSION}/package/dist/lforms`);
 const referralFixture = join(root, 'tests/fixtures/referrals/valid/phone-self-referral.json');
-for (const [what, path] of [['signpost-server', serverBin], ['signpost-load', loadBin], ['the widget (dist/)', join(root, 'dist/demo/follow-up.html')], ['lforms', lformsDir]]) {
+const needed = [['signpost-server', serverBin], ['the widget (dist/)', join(root, 'dist/demo/follow-up.html')], ['lforms', lformsDir]];
+if (options.service) needed.push(['signpost-load', loadBin]); // only the service part uses it
+for (const [what, path] of needed) {
   if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run bench/run.sh (without --no-build)`);
 }
 const english = JSON.parse(readFileSync(join(root, 'static/i18n/en.json'), 'utf8'));
