@@ -1,10 +1,12 @@
+use std::rc::Rc;
+
 use signpost_core::Language;
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
 use crate::components::{QuestionPage, RadioGroup, RadioItem};
 use crate::instrument::scale_text;
-use crate::journey::{Action, Problem};
+use crate::journey::{Action, Journey, Problem};
 
 /// The wellbeing check-in: the scale's statements verbatim, each a group of five radios, with
 /// the scale's copyright notice under it. It can be skipped.
@@ -14,6 +16,9 @@ pub fn Wellbeing() -> Html {
     let messages = use_messages();
     let Some(wellbeing) = journey.wellbeing.clone() else { return html! {} };
     let scale = scale_text(wellbeing.instrument);
+    let options: Rc<Vec<(u8, AttrValue)>> =
+        Rc::new(scale.options.iter().map(|o| (o.value, AttrValue::from(o.label.clone()))).collect());
+    let dispatcher = journey.dispatcher();
     let skip = {
         let journey = journey.clone();
         Callback::from(move |_| journey.dispatch(Action::SkipWellbeing))
@@ -43,24 +48,9 @@ pub fn Wellbeing() -> Html {
                 let number = index + 1;
                 let error: Option<AttrValue> = journey.problems.contains(&Problem::WellbeingItem { item: number })
                     .then(|| messages.tf("wellbeing.item_error", &[("item", &item.text)]).into());
-                let items = scale.options.iter().map(|option| RadioItem {
-                    value: option.value.to_string().into(),
-                    label: option.label.clone().into(),
-                    checked: wellbeing.items[index] == Some(option.value),
-                    reveal: None,
-                }).collect::<Vec<_>>();
-                let on_choose = {
-                    let journey = journey.clone();
-                    Callback::from(move |value: AttrValue| {
-                        if let Ok(value) = value.parse() {
-                            journey.dispatch(Action::SetWellbeingItem { item: index, value });
-                        }
-                    })
-                };
                 html! {
-                    <div class="sp-scale-item" key={number} lang="en">
-                        <RadioGroup field={format!("wellbeing.items.{number}")} legend={item.text.clone()} {error} {items} {on_choose} />
-                    </div>
+                    <ScaleItem key={number} {index} text={item.text.clone()} options={options.clone()}
+                        chosen={wellbeing.items[index]} {error} dispatcher={dispatcher.clone()} />
                 }
             }) }
             <p class="sp-copyright" lang="en">{ scale.copyright.clone() }</p>
@@ -68,5 +58,47 @@ pub fn Wellbeing() -> Html {
                 <button type="button" class="sp-button sp-button--secondary" onclick={skip}>{ messages.t("wellbeing.skip") }</button>
             }
         </QuestionPage>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScaleItemProps {
+    index: usize,
+    text: AttrValue,
+    options: Rc<Vec<(u8, AttrValue)>>,
+    chosen: Option<u8>,
+    error: Option<AttrValue>,
+    /// Stable across renders (unlike the journey handle), so an unchanged statement is not
+    /// drawn again when another is answered: 14 groups of 5 radios is a lot for a slow phone.
+    dispatcher: UseReducerDispatcher<Journey>,
+}
+
+/// One statement of the scale and its five answers.
+#[function_component]
+fn ScaleItem(props: &ScaleItemProps) -> Html {
+    let number = props.index + 1;
+    let items = props
+        .options
+        .iter()
+        .map(|(value, label)| RadioItem {
+            value: value.to_string().into(),
+            label: label.clone(),
+            checked: props.chosen == Some(*value),
+            reveal: None,
+        })
+        .collect::<Vec<_>>();
+    let on_choose = {
+        let dispatcher = props.dispatcher.clone();
+        let item = props.index;
+        Callback::from(move |value: AttrValue| {
+            if let Ok(value) = value.parse() {
+                dispatcher.dispatch(Action::SetWellbeingItem { item, value });
+            }
+        })
+    };
+    html! {
+        <div class="sp-scale-item" lang="en">
+            <RadioGroup field={format!("wellbeing.items.{number}")} legend={props.text.clone()} error={props.error.clone()} {items} {on_choose} />
+        </div>
     }
 }
