@@ -359,10 +359,7 @@ impl Journey {
         let mut answers = self.answers_for_checking();
         // Answers to questions no longer asked (a need unticked) stay in memory for going back,
         // but are never sent.
-        let asked: BTreeSet<String> = questionnaire
-            .visible_pages(&answers)
-            .flat_map(|(_, page)| questionnaire.visible_questions(page, &answers).map(|q| q.id.clone()))
-            .collect();
+        let asked: BTreeSet<String> = questionnaire.asked_questions(&answers).into_iter().map(str::to_owned).collect();
         answers.retain(|id, _| asked.contains(id));
         let canonical = questionnaire.canonical_answers(&answers, self.setting.today).unwrap_or(answers);
         let wellbeing = self.wellbeing.as_ref().filter(|w| !w.skipped).and_then(|w| {

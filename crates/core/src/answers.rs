@@ -1,7 +1,7 @@
 //! Answers to a questionnaire: which questions are asked given the answers so far, and whether
 //! each answer is acceptable. The widget checks a page at a time; the service checks them all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +127,14 @@ impl Questionnaire {
     /// The questions asked on `page`, given the answers so far.
     pub fn visible_questions<'a>(&'a self, page: &'a Page, answers: &'a Answers) -> impl Iterator<Item = &'a Question> + 'a {
         page.questions.iter().filter(move |q| shown(&q.show_if, answers))
+    }
+
+    /// The ids of every question asked, given the answers so far.
+    pub fn asked_questions<'a>(&'a self, answers: &'a Answers) -> BTreeSet<&'a str> {
+        self.visible_pages(answers)
+            .flat_map(|(_, page)| self.visible_questions(page, answers))
+            .map(|question| question.id.as_str())
+            .collect()
     }
 
     /// The problems with the answers on one page, in the page's order.
