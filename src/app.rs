@@ -135,7 +135,7 @@ fn Frame() -> Html {
             Step::Confirmation { reference } => html! { <pages::Confirmation reference={reference.clone()} /> },
             Step::FollowUp(FollowUpStep::Loading) => html! { <pages::FollowUpLoading /> },
             Step::FollowUp(FollowUpStep::Unavailable(reason)) => html! { <pages::FollowUpUnavailable reason={*reason} /> },
-            Step::FollowUp(FollowUpStep::Intro { has_baseline }) => html! { <pages::FollowUpIntro has_baseline={*has_baseline} /> },
+            Step::FollowUp(FollowUpStep::Intro) => html! { <pages::FollowUpIntro /> },
             Step::FollowUp(FollowUpStep::Questions) => html! { <pages::Wellbeing /> },
             Step::FollowUp(FollowUpStep::Result(result)) => html! { <pages::FollowUpResult result={result.clone()} /> },
         }

@@ -39,7 +39,7 @@ pub enum FollowUpStep {
     /// Asking the service what the link is for.
     Loading,
     Unavailable(Unavailable),
-    Intro { has_baseline: bool },
+    Intro,
     Questions,
     /// The scores over time, from the service: reached only once it has stored the answers.
     Result(CheckinResult),
@@ -174,8 +174,6 @@ pub struct Journey {
     pub timed_out: bool,
     /// Counts the follow-up link look-ups started, so the view starts each exactly once.
     pub loads_started: u32,
-    /// Follow-up: whether the person has a score from the start to compare with.
-    pub has_baseline: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -246,7 +244,6 @@ impl Journey {
             idle_warning: false,
             timed_out: false,
             loads_started: 0,
-            has_baseline: false,
         }
         .start_follow_up()
     }
@@ -440,15 +437,11 @@ impl Journey {
             Step::UrgentAdvice => self.urgent_page().map_or(Step::Start, Step::Page),
             Step::CheckAnswers => pages.last().map_or(Step::Start, |p| Step::Page(*p)),
             Step::Sending(_) if self.is_follow_up() => Step::FollowUp(FollowUpStep::Questions),
-            Step::FollowUp(FollowUpStep::Questions) => self.step_for_intro(),
+            // The intro only exists once the link was looked up, so the scale is known by then.
+            Step::FollowUp(FollowUpStep::Questions) => Step::FollowUp(FollowUpStep::Intro),
             Step::Consent | Step::Sending(_) => Step::CheckAnswers,
             step => step.clone(),
         }
-    }
-
-    fn step_for_intro(&self) -> Step {
-        // The intro only exists once the link was looked up, so the scale is known by then.
-        Step::FollowUp(FollowUpStep::Intro { has_baseline: self.has_baseline })
     }
 
     fn urgent_page(&self) -> Option<usize> {
@@ -519,8 +512,7 @@ impl Journey {
                         items: vec![None; info.instrument.item_count()],
                         skipped: false,
                     });
-                    Self { wellbeing, has_baseline: info.has_baseline, ..self }
-                        .go_to(Step::FollowUp(FollowUpStep::Intro { has_baseline: info.has_baseline }))
+                    Self { wellbeing, ..self }.go_to(Step::FollowUp(FollowUpStep::Intro))
                 }
                 Err(reason) => self.go_to(Step::FollowUp(FollowUpStep::Unavailable(reason))),
             },
@@ -528,7 +520,7 @@ impl Journey {
                 let loads_started = self.loads_started + 1;
                 Self { loads_started, ..self }.go_to(Step::FollowUp(FollowUpStep::Loading))
             }
-            Action::Begin if matches!(self.step, Step::FollowUp(FollowUpStep::Intro { .. })) => {
+            Action::Begin if self.step == Step::FollowUp(FollowUpStep::Intro) => {
                 self.go_to(Step::FollowUp(FollowUpStep::Questions))
             }
             Action::Continue if self.step == Step::FollowUp(FollowUpStep::Questions) => match self.wellbeing_problems() {

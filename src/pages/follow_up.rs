@@ -40,13 +40,8 @@ pub fn FollowUpUnavailable(props: &FollowUpUnavailableProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct FollowUpIntroProps {
-    pub has_baseline: bool,
-}
-
 #[function_component]
-pub fn FollowUpIntro(_props: &FollowUpIntroProps) -> Html {
+pub fn FollowUpIntro() -> Html {
     let journey = use_journey();
     let messages = use_messages();
     let begin = Callback::from(move |_| journey.dispatch(Action::Begin));
