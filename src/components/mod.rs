@@ -2,7 +2,7 @@
 //! labels, hints and errors wired with `aria-describedby`, fieldsets with legends, error prefixes.
 
 mod back_link;
-mod checkbox_group;
+mod choice_group;
 mod crisis_lines;
 mod date_input;
 mod error_message;
@@ -15,13 +15,12 @@ mod language_switcher;
 mod progress;
 mod question_field;
 mod question_page;
-mod radio_group;
 mod score_chart;
 mod text_area;
 mod text_field;
 
 pub use back_link::BackLink;
-pub use checkbox_group::{CheckboxGroup, CheckboxItem};
+pub use choice_group::{ChoiceGroup, ChoiceItem, Choose};
 pub use crisis_lines::CrisisLines;
 pub use date_input::DateInput;
 pub use error_message::ErrorMessage;
@@ -34,7 +33,6 @@ pub use language_switcher::LanguageSwitcher;
 pub use progress::Progress;
 pub use question_field::QuestionField;
 pub use question_page::{problem_message, QuestionPage};
-pub use radio_group::{RadioGroup, RadioItem};
 pub use score_chart::{format_score, ScoreChart};
 pub use text_area::TextArea;
 pub use text_field::{InputKind, TextField};

@@ -2,7 +2,7 @@ use signpost_core::questionnaire::{Question, QuestionKind};
 use signpost_core::AnswerValue;
 use yew::prelude::*;
 
-use super::{CheckboxGroup, CheckboxItem, DateInput, InputKind, RadioGroup, RadioItem, TextArea, TextField};
+use super::{ChoiceGroup, ChoiceItem, Choose, DateInput, InputKind, TextArea, TextField};
 use crate::app::{use_journey, use_messages};
 use crate::journey::{Action, Problem};
 
@@ -52,19 +52,19 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
         QuestionKind::MultipleChoice { options } => {
             let items = options
                 .iter()
-                .map(|option| CheckboxItem {
+                .map(|option| ChoiceItem {
                     value: option.clone().into(),
                     label: messages.option(&id, option).into(),
                     checked: chosen.contains(option),
                 })
                 .collect::<Vec<_>>();
-            let on_toggle = {
+            let on_choose = {
                 let journey = journey.clone();
                 Callback::from(move |option: AttrValue| {
                     journey.dispatch(Action::ToggleChoice { question: id.clone(), option: option.to_string() })
                 })
             };
-            html! { <CheckboxGroup {field} legend={label} {hint} {error} {heading} {items} {on_toggle} /> }
+            html! { <ChoiceGroup choose={Choose::Several} {field} legend={label} {hint} {error} {heading} {items} {on_choose} /> }
         }
         QuestionKind::LongText { .. } => html! {
             <TextArea {field} {label} {hint} {error} {heading} autocomplete={autocomplete(&id)} value={text} on_input={set} />
@@ -103,15 +103,14 @@ fn radios(
 ) -> Html {
     let items = options
         .into_iter()
-        .map(|option| RadioItem {
+        .map(|option| ChoiceItem {
             label: messages.option(id, &option).into(),
             checked: current == option,
             value: option.into(),
-            reveal: None,
         })
         .collect::<Vec<_>>();
     let on_choose = on_choose.reform(|value: AttrValue| value.to_string());
-    html! { <RadioGroup {field} {legend} {hint} {error} {heading} {items} {on_choose} /> }
+    html! { <ChoiceGroup choose={Choose::One} {field} {legend} {hint} {error} {heading} {items} {on_choose} /> }
 }
 
 /// WCAG 1.3.5: the purpose of the questions about the person, for autofill.

@@ -2,7 +2,7 @@ use signpost_core::{ConsentPurpose, CONSENT_VERSION};
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
-use crate::components::{CheckboxGroup, CheckboxItem, QuestionPage};
+use crate::components::{ChoiceGroup, ChoiceItem, Choose, QuestionPage};
 use crate::components::problem_message;
 use crate::journey::{Action, Problem};
 use crate::send::new_idempotency_key;
@@ -17,9 +17,9 @@ pub fn Consent() -> Html {
         (ConsentPurpose::ContactMe, "consent.contact"),
         (ConsentPurpose::Evaluation, "consent.evaluation"),
     ];
-    let items: Vec<CheckboxItem> = purposes
+    let items: Vec<ChoiceItem> = purposes
         .into_iter()
-        .map(|(purpose, key)| CheckboxItem {
+        .map(|(purpose, key)| ChoiceItem {
             value: purpose.as_str().into(),
             label: messages.t(key).to_owned().into(),
             checked: journey.consent.contains(&purpose),
@@ -48,10 +48,10 @@ pub fn Consent() -> Html {
         <QuestionPage submit_label={messages.t("consent.send").to_owned()} {on_submit}>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("consent.heading") }</h1>
             <p class="sp-body">{ messages.t("consent.intro") }</p>
-            <CheckboxGroup field="consent.purposes"
+            <ChoiceGroup choose={Choose::Several} field="consent.purposes"
                 legend={messages.t("consent.legend").to_owned()}
                 {error}
-                {items} {on_toggle} />
+                {items} on_choose={on_toggle} />
             <p class="sp-body sp-body--small">{ messages.tf("consent.version", &[("version", CONSENT_VERSION)]) }</p>
         </QuestionPage>
     }

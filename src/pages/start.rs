@@ -2,7 +2,7 @@ use signpost_core::Channel;
 use yew::prelude::*;
 
 use crate::app::{use_config, use_journey, use_messages};
-use crate::components::{problem_message, CheckboxGroup, CheckboxItem, ErrorSummary, SummaryItem};
+use crate::components::{problem_message, ChoiceGroup, ChoiceItem, Choose, ErrorSummary, SummaryItem};
 use crate::journey::{Action, Problem};
 
 /// What this is, who reads it, how long it takes, that it is not an emergency service, what
@@ -55,14 +55,14 @@ pub fn Start() -> Html {
                 <a href={config.safe_browsing_url.clone()} rel="noreferrer noopener" target="_blank">{ messages.t("start.safe_browsing_link") }</a>
             </p>
             if assisted {
-                <CheckboxGroup field="volunteer.present" legend={messages.t("assisted.present_legend").to_owned()}
+                <ChoiceGroup choose={Choose::Several} field="volunteer.present" legend={messages.t("assisted.present_legend").to_owned()}
                     error={present_error}
-                    items={vec![CheckboxItem {
+                    items={vec![ChoiceItem {
                         value: "present".into(),
                         label: messages.t("assisted.present").to_owned().into(),
                         checked: journey.volunteer_confirmed,
                     }]}
-                    on_toggle={confirm} />
+                    on_choose={confirm} />
             }
             <button type="button" class="sp-button sp-button--start" onclick={begin}>{ messages.t("start.button") }</button>
         </>

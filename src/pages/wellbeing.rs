@@ -4,7 +4,7 @@ use signpost_core::Language;
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
-use crate::components::{QuestionPage, RadioGroup, RadioItem};
+use crate::components::{ChoiceGroup, ChoiceItem, Choose, QuestionPage};
 use crate::instrument::scale_text;
 use crate::journey::{Action, Journey, Problem};
 
@@ -80,11 +80,10 @@ fn ScaleItem(props: &ScaleItemProps) -> Html {
     let items = props
         .options
         .iter()
-        .map(|(value, label)| RadioItem {
+        .map(|(value, label)| ChoiceItem {
             value: value.to_string().into(),
             label: label.clone(),
             checked: props.chosen == Some(*value),
-            reveal: None,
         })
         .collect::<Vec<_>>();
     let on_choose = {
@@ -98,7 +97,7 @@ fn ScaleItem(props: &ScaleItemProps) -> Html {
     };
     html! {
         <div class="sp-scale-item" lang="en">
-            <RadioGroup field={format!("wellbeing.items.{number}")} legend={props.text.clone()} error={props.error.clone()} {items} {on_choose} />
+            <ChoiceGroup choose={Choose::One} field={format!("wellbeing.items.{number}")} legend={props.text.clone()} error={props.error.clone()} {items} {on_choose} />
         </div>
     }
 }
