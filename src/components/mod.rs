@@ -16,7 +16,6 @@ mod progress;
 mod question_field;
 mod question_page;
 mod score_chart;
-mod text_area;
 mod text_field;
 
 pub use back_link::BackLink;
@@ -34,7 +33,6 @@ pub use progress::Progress;
 pub use question_field::QuestionField;
 pub use question_page::{problem_message, QuestionPage};
 pub use score_chart::{format_score, ScoreChart};
-pub use text_area::TextArea;
 pub use text_field::{InputKind, TextField};
 
 /// The ids a control's hint and error message get, and the `aria-describedby` that joins them.

@@ -2,7 +2,7 @@ use signpost_core::questionnaire::{Question, QuestionKind};
 use signpost_core::AnswerValue;
 use yew::prelude::*;
 
-use super::{ChoiceGroup, ChoiceItem, Choose, DateInput, InputKind, TextArea, TextField};
+use super::{ChoiceGroup, ChoiceItem, Choose, DateInput, InputKind, TextField};
 use crate::app::{use_journey, use_messages};
 use crate::journey::{Action, Problem};
 
@@ -66,14 +66,16 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
             };
             html! { <ChoiceGroup choose={Choose::Several} {field} legend={label} {hint} {error} {heading} {items} {on_choose} /> }
         }
-        QuestionKind::LongText { .. } => html! {
-            <TextArea {field} {label} {hint} {error} {heading} autocomplete={autocomplete(&id)} value={text} on_input={set} />
-        },
         QuestionKind::Date => html! {
             <DateInput {field} legend={label} {hint} {error} {heading} value={text} on_input={set} />
         },
-        QuestionKind::ShortText { .. } | QuestionKind::Phone | QuestionKind::Email | QuestionKind::Postcode => {
+        QuestionKind::ShortText { .. }
+        | QuestionKind::LongText { .. }
+        | QuestionKind::Phone
+        | QuestionKind::Email
+        | QuestionKind::Postcode => {
             let kind = match question.kind {
+                QuestionKind::LongText { .. } => InputKind::LongText,
                 QuestionKind::Phone => InputKind::Phone,
                 QuestionKind::Email => InputKind::Email,
                 QuestionKind::Postcode => InputKind::Postcode,

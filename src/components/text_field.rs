@@ -1,13 +1,16 @@
-use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::{described_by, Labelled};
 use crate::hooks::field_id;
 
-/// The kind of text asked for: sets the input type and the on-screen keyboard.
+/// The kind of text asked for: sets the control, the input type and the on-screen keyboard.
 #[derive(Clone, Copy, PartialEq)]
 pub enum InputKind {
     Text,
+    /// Several lines: a textarea (GOV.UK textarea).
+    LongText,
     Phone,
     Email,
     Postcode,
@@ -16,7 +19,7 @@ pub enum InputKind {
 impl InputKind {
     fn input_type(self) -> &'static str {
         match self {
-            InputKind::Text | InputKind::Postcode => "text",
+            InputKind::Text | InputKind::LongText | InputKind::Postcode => "text",
             InputKind::Phone => "tel",
             InputKind::Email => "email",
         }
@@ -46,23 +49,41 @@ pub struct TextFieldProps {
     pub on_input: Callback<String>,
 }
 
-/// A labelled text input with its hint and error joined by `aria-describedby`, and
-/// `aria-invalid` while it has an error (GOV.UK input).
+/// A labelled text input or textarea with its hint and error joined by `aria-describedby`, and
+/// `aria-invalid` while it has an error (GOV.UK input and textarea).
 #[function_component]
 pub fn TextField(props: &TextFieldProps) -> Html {
     let id = field_id(&props.field);
     let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
     let on_input = props.on_input.clone();
     let oninput = Callback::from(move |event: InputEvent| {
-        on_input.emit(event.target_unchecked_into::<HtmlInputElement>().value());
+        let Some(target) = event.target() else { return };
+        let value = match target.dyn_ref::<HtmlTextAreaElement>() {
+            Some(area) => area.value(),
+            None => target.unchecked_into::<HtmlInputElement>().value(),
+        };
+        on_input.emit(value);
     });
-    html! {
-        <Labelled id={id.clone()} label={props.label.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
-            <input class={classes!("sp-input", props.kind.width_class(), props.error.is_some().then_some("sp-input--error"))}
+    let invalid = props.error.is_some().then_some("true");
+    let error_class = props.error.is_some().then_some("sp-input--error");
+    let control = if props.kind == InputKind::LongText {
+        html! {
+            <textarea class={classes!("sp-textarea", error_class)} id={id.clone()} name={props.field.clone()} rows="4"
+                autocomplete={props.autocomplete.clone()} aria-describedby={describedby} aria-invalid={invalid}
+                value={props.value.clone()} {oninput} />
+        }
+    } else {
+        html! {
+            <input class={classes!("sp-input", props.kind.width_class(), error_class)}
                 id={id.clone()} name={props.field.clone()} type={props.kind.input_type()}
                 autocomplete={props.autocomplete.clone()} spellcheck="false"
-                aria-describedby={describedby} aria-invalid={props.error.is_some().then_some("true")}
+                aria-describedby={describedby} aria-invalid={invalid}
                 value={props.value.clone()} {oninput} />
+        }
+    };
+    html! {
+        <Labelled id={id.clone()} label={props.label.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
+            { control }
         </Labelled>
     }
 }
