@@ -4,13 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Two builds of one crate: the whole widget, and the follow-up check-in alone (no `referral`
+# feature: no questionnaire, about half the size), which embed.js loads for mode="follow-up".
 # binaryen 132 first on PATH: wasm-pack uses the first wasm-opt it finds.
-PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target web \
-  --out-dir target/wasm-pkg --out-name signpost_widget --no-typescript --no-pack
+build() {
+  PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target web \
+    --out-dir target/wasm-pkg --out-name "$1" --no-typescript --no-pack "${@:2}"
+}
+build signpost_widget
+build signpost_checkin -- --no-default-features
 
 rm -rf dist
 mkdir -p dist/widget dist/demo
-cp target/wasm-pkg/signpost_widget.js target/wasm-pkg/signpost_widget_bg.wasm dist/widget/
+cp target/wasm-pkg/signpost_{widget,checkin}.js target/wasm-pkg/signpost_{widget,checkin}_bg.wasm dist/widget/
 [ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/
 cp static/embed.js static/signpost.css dist/widget/
 # Languages other than English are fetched only by those who choose them.

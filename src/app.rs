@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use signpost_core::fields::CalendarDate;
-use signpost_core::{Channel, Language, Questionnaire};
+use signpost_core::{Channel, Language};
 use yew::prelude::*;
 
 use crate::components::{exit_now, ExitThisPage, IdleWarning, LanguageSwitcher};
@@ -43,11 +43,10 @@ pub struct AppProps {
 #[derive(Clone, Copy, PartialEq)]
 pub struct ShownLanguage(pub Language);
 
-/// What the widget loads or reads once at start: the questionnaire, today's date and what the
-/// journey is for (a follow-up link's token is read from the page address).
+/// What the widget reads once at start: today's date and what the journey is for (a referral's
+/// questionnaire, or a follow-up link's token read from the page address).
 #[derive(Clone, PartialEq)]
 pub struct Loaded {
-    pub questionnaire: Rc<Questionnaire>,
     pub today: CalendarDate,
     pub purpose: Purpose,
 }
@@ -64,7 +63,6 @@ pub fn App(props: &AppProps) -> Html {
                 channel: config.channel(),
                 organisation: config.organisation.clone(),
                 language: config.language,
-                questionnaire: setting.questionnaire,
                 instrument: config.instrument,
                 today: setting.today,
                 purpose: setting.purpose,
@@ -125,19 +123,17 @@ fn Frame() -> Html {
         html! { <pages::UrgentHelp /> }
     } else {
         match &journey.step {
-            Step::Start => html! { <pages::Start /> },
-            Step::Page(index) if journey.is_wellbeing(*index) => html! { <pages::Wellbeing key={*index} /> },
-            Step::Page(index) => html! { <pages::QuestionnairePage key={*index} index={*index} /> },
-            Step::UrgentAdvice => html! { <pages::UrgentAdvice /> },
-            Step::CheckAnswers => html! { <pages::CheckAnswers /> },
-            Step::Consent => html! { <pages::Consent /> },
             Step::Sending(delivery) => html! { <pages::Sending delivery={delivery.clone()} /> },
-            Step::Confirmation { reference } => html! { <pages::Confirmation reference={reference.clone()} /> },
             Step::FollowUp(FollowUpStep::Loading) => html! { <pages::FollowUpLoading /> },
             Step::FollowUp(FollowUpStep::Unavailable(reason)) => html! { <pages::FollowUpUnavailable reason={*reason} /> },
             Step::FollowUp(FollowUpStep::Intro) => html! { <pages::FollowUpIntro /> },
             Step::FollowUp(FollowUpStep::Questions) => html! { <pages::Wellbeing /> },
             Step::FollowUp(FollowUpStep::Result(result)) => html! { <pages::FollowUpResult result={result.clone()} /> },
+            #[cfg(feature = "referral")]
+            step => pages::referral_page(&journey, step),
+            // Only a referral reaches the other steps, and this build has none.
+            #[cfg(not(feature = "referral"))]
+            _ => html! {},
         }
     };
     html! {

@@ -19,7 +19,7 @@ use web_sys::Element;
 use signpost_core::fields::CalendarDate;
 
 use crate::app::{App, AppProps, Loaded};
-use crate::config::{Config, Mode};
+use crate::config::Config;
 use crate::journey::Purpose;
 
 /// A mounted widget; `unmount` drops it and everything it held about the person.
@@ -47,10 +47,12 @@ pub fn mount(host: &Element, container: Element, assets: String) -> Widget {
         .unwrap_or_default();
     let config = Config::from_attributes(|name| host.get_attribute(name), &preferred);
     let purpose = match config.mode {
-        Mode::FollowUp => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
-        Mode::SelfReferral | Mode::Assisted => Purpose::Referral,
+        #[cfg(feature = "referral")]
+        crate::config::Mode::SelfReferral | crate::config::Mode::Assisted => Purpose::Referral { questionnaire: Rc::new(signpost_core::default_questionnaire()) },
+        // The follow-up build has no referral: `embed.js` loads it only for `mode="follow-up"`.
+        _ => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
     };
-    let setting = Loaded { questionnaire: Rc::new(signpost_core::default_questionnaire()), today: today(), purpose };
+    let setting = Loaded { today: today(), purpose };
     let props = AppProps { config: Rc::new(config), setting, assets: assets.into() };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
 }

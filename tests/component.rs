@@ -18,9 +18,8 @@ fn render() -> Element {
     document.body().unwrap().append_child(&root).unwrap();
     let config = Config::from_attributes(|name| (name == "practice").then(|| "43210".to_owned()), &[]);
     let setting = Loaded {
-        questionnaire: Rc::new(signpost_core::default_questionnaire()),
         today: CalendarDate::new(2026, 11, 25).unwrap(),
-        purpose: signpost_widget::journey::Purpose::Referral,
+        purpose: signpost_widget::journey::Purpose::Referral { questionnaire: Rc::new(signpost_core::default_questionnaire()) },
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting, assets: Default::default() }).render();
     root

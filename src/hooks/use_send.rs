@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::config::Config;
 use crate::journey::{Action, Delivery, Journey, Step};
-use crate::send::{send_checkin, send_referral};
+use crate::send::send_checkin;
 
 /// Starts a send each time the journey starts one (after *Agree and send* or *Try again*),
 /// and reports progress and the result back as actions.
@@ -27,19 +27,26 @@ pub fn use_send(journey: UseReducerHandle<Journey>, config: Rc<Config>) {
             });
             return;
         }
-        let Some(idempotency_key) = journey.idempotency_key.clone() else { return };
-        let referral = journey.raw_referral();
-        let endpoint = config.referrals_endpoint();
-        wasm_bindgen_futures::spawn_local(async move {
-            let progress = journey.dispatcher();
-            let result = send_referral(&endpoint, &idempotency_key, &referral, |attempt| {
-                progress.dispatch(Action::Retrying { attempt })
-            })
-            .await;
-            journey.dispatch(match result {
-                Ok(reference) => Action::Sent { reference },
-                Err(failure) => Action::SendFailed(failure),
-            });
+        #[cfg(feature = "referral")]
+        send_referral(journey, &config);
+    });
+}
+
+/// Sends the referral with the key the journey made for it, until acknowledged or refused.
+#[cfg(feature = "referral")]
+fn send_referral(journey: UseReducerHandle<Journey>, config: &Config) {
+    let Some(idempotency_key) = journey.idempotency_key.clone() else { return };
+    let referral = journey.raw_referral();
+    let endpoint = config.referrals_endpoint();
+    wasm_bindgen_futures::spawn_local(async move {
+        let progress = journey.dispatcher();
+        let result = crate::send::send_referral(&endpoint, &idempotency_key, &referral, |attempt| {
+            progress.dispatch(Action::Retrying { attempt })
+        })
+        .await;
+        journey.dispatch(match result {
+            Ok(reference) => Action::Sent { reference },
+            Err(failure) => Action::SendFailed(failure),
         });
     });
 }

@@ -1,7 +1,7 @@
 use super::*;
 use signpost_core::fields::{DateOfBirthError, PhoneNumberError};
 use signpost_core::checkin::{CheckinInfo, CheckinResult};
-use signpost_core::{default_questionnaire, Referral};
+use signpost_core::{default_questionnaire, AnswerValue, Referral, CONSENT_VERSION};
 
 const TODAY: CalendarDate = CalendarDate { year: 2026, month: 11, day: 25 };
 
@@ -11,10 +11,9 @@ fn journey_with(instrument: Option<Instrument>) -> Journey {
         channel: Channel::SelfReferral,
         organisation: None,
         language: Language::En,
-        questionnaire: Rc::new(default_questionnaire()),
         instrument,
         today: TODAY,
-        purpose: Purpose::Referral,
+        purpose: Purpose::Referral { questionnaire: Rc::new(default_questionnaire()) },
     })
 }
 

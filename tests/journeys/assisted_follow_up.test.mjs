@@ -58,7 +58,8 @@ async function remountWith(page, attributes) {
 
 test('a volunteer refers a client on a tablet, then starts again for someone else', async () => {
   const body = fixture('valid', 'assisted-arabic-letter-and-swemwbs');
-  const { page, context, problems } = await openPage(browser, `${server.url}/demo/assisted.html`, { viewport: { width: 1024, height: 768 } });
+  const { page, context, problems, wasm } = await openPage(browser, `${server.url}/demo/assisted.html`, { viewport: { width: 1024, height: 768 } });
+  assert.deepEqual(wasm, ['signpost_widget_bg.wasm'], 'a referral page fetches the whole widget');
   assert.equal(await heading(page), english['assisted.heading']);
   await expectAccessible(page, 'the volunteer start page');
   await expectTargetsAtLeast(page, 44, 'the volunteer start page');
@@ -146,8 +147,9 @@ test('a returning patient follows their link, answers the same scale, and sees h
   const baseline = fixture('valid', 'phone-self-referral'); // WEMWBS, total 33
   const link = server.followUpLink(await refer(baseline));
   assert.match(link, /\/demo\/follow-up\.html\?checkin=[A-Za-z0-9_-]{43}$/, 'a 256-bit token');
-  const { page, context, problems } = await openPage(browser, link);
+  const { page, context, problems, wasm } = await openPage(browser, link);
   assert.equal(await heading(page), english['followup.heading']);
+  assert.deepEqual(wasm, ['signpost_checkin_bg.wasm'], 'a follow-up page fetches the small check-in build alone');
   assert.ok(!page.url().includes('checkin='), 'the token is taken out of the address once read');
   assert.equal(await widget(page).locator('input, textarea').count(), 0, 'nothing asked before the scale: no name, no date of birth');
   await expectAccessible(page, 'the follow-up introduction');

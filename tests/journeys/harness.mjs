@@ -70,6 +70,12 @@ export async function openPage(browser, url, { viewport = { width: 1024, height:
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems = [];
+  // Which build of the widget the page fetched: each mode should get only its own.
+  const wasm = [];
+  page.on('request', (request) => {
+    const file = new URL(request.url()).pathname.split('/').pop();
+    if (file.endsWith('.wasm') && !wasm.includes(file)) wasm.push(file);
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // axe-core adds <style> elements while it measures colour contrast; the page's strict CSP
@@ -79,7 +85,7 @@ export async function openPage(browser, url, { viewport = { width: 1024, height:
   });
   await page.goto(url);
   await page.locator('signpost-widget h1').waitFor();
-  return { page, context, problems };
+  return { page, context, problems, wasm };
 }
 
 /**

@@ -1,0 +1,34 @@
+//! The pages only a referral has (journeys 1 and 2), and which of them a step shows.
+
+mod check_answers;
+mod confirmation;
+mod consent;
+mod questionnaire_page;
+mod start;
+mod urgent_advice;
+
+pub use check_answers::CheckAnswers;
+pub use confirmation::Confirmation;
+pub use consent::Consent;
+pub use questionnaire_page::QuestionnairePage;
+pub use start::Start;
+pub use urgent_advice::UrgentAdvice;
+
+use yew::prelude::*;
+
+use crate::journey::{Journey, Step};
+use crate::pages::Wellbeing;
+
+/// The page for a referral's step; the steps every journey shares are drawn by the frame.
+pub fn referral_page(journey: &Journey, step: &Step) -> Html {
+    match step {
+        Step::Start => html! { <Start /> },
+        Step::Page(index) if journey.is_wellbeing(*index) => html! { <Wellbeing key={*index} /> },
+        Step::Page(index) => html! { <QuestionnairePage key={*index} index={*index} /> },
+        Step::UrgentAdvice => html! { <UrgentAdvice /> },
+        Step::CheckAnswers => html! { <CheckAnswers /> },
+        Step::Consent => html! { <Consent /> },
+        Step::Confirmation { reference } => html! { <Confirmation reference={reference.clone()} /> },
+        Step::Sending(_) | Step::FollowUp(_) => html! {},
+    }
+}
