@@ -15,20 +15,25 @@ pub fn use_send(journey: UseReducerHandle<Journey>, config: Rc<Config>) {
         if !in_flight {
             return;
         }
-        if let (Some(token), Some(checkin)) = (journey.follow_up_token(), journey.raw_checkin()) {
-            let endpoint = config.checkin_endpoint(token);
-            wasm_bindgen_futures::spawn_local(async move {
-                let progress = journey.dispatcher();
-                let result = send_checkin(&endpoint, &checkin, |attempt| progress.dispatch(Action::Retrying { attempt })).await;
-                journey.dispatch(match result {
-                    Ok(result) => Action::CheckinSent(result),
-                    Err(failure) => Action::SendFailed(failure),
+        match (journey.is_follow_up(), journey.follow_up_token(), journey.raw_checkin()) {
+            (true, Some(token), Some(checkin)) => {
+                let endpoint = config.checkin_endpoint(token);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let progress = journey.dispatcher();
+                    let result = send_checkin(&endpoint, &checkin, |attempt| progress.dispatch(Action::Retrying { attempt })).await;
+                    journey.dispatch(match result {
+                        Ok(result) => Action::CheckinSent(result),
+                        Err(failure) => Action::SendFailed(failure),
+                    });
                 });
-            });
-            return;
+            }
+            // A follow-up reaches its send only with every statement answered.
+            (true, ..) => {}
+            #[cfg(feature = "referral")]
+            (false, ..) => send_referral(journey, &config),
+            #[cfg(not(feature = "referral"))]
+            (false, ..) => {}
         }
-        #[cfg(feature = "referral")]
-        send_referral(journey, &config);
     });
 }
 
