@@ -138,8 +138,6 @@ try {
         name: 'Signpost', short: 'SP',
         // A fresh referral and a fresh single-use follow-up link for every run.
         url: async () => followUpLink(serverBin, signpost.db, await refer(signpost.url, body), `${site.origin}/pages/signpost.html`),
-        startText: english['followup.start'],
-        start: (page) => button(widget(page), english['followup.start']).click(),
         answer: (page, n, v) => widget(page).locator(`input[name="wellbeing.items.${n}"][value="${v}"]`).click(),
         submit: (page) => button(widget(page), english['followup.send']).click(),
         result: (page) => widget(page).getByRole('heading', { name: english['followup.result.heading'] }),

@@ -126,7 +126,6 @@ fn Frame() -> Html {
             Step::Sending(delivery) => html! { <pages::Sending delivery={delivery.clone()} /> },
             Step::FollowUp(FollowUpStep::Loading) => html! { <pages::FollowUpLoading /> },
             Step::FollowUp(FollowUpStep::Unavailable(reason)) => html! { <pages::FollowUpUnavailable reason={*reason} /> },
-            Step::FollowUp(FollowUpStep::Intro) => html! { <pages::FollowUpIntro /> },
             Step::FollowUp(FollowUpStep::Questions) => html! { <pages::Wellbeing /> },
             Step::FollowUp(FollowUpStep::Result(result)) => html! { <pages::FollowUpResult result={result.clone()} /> },
             #[cfg(feature = "referral")]

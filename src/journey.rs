@@ -39,7 +39,7 @@ pub enum FollowUpStep {
     /// Asking the service what the link is for.
     Loading,
     Unavailable(Unavailable),
-    Intro,
+    /// The statements, under a few words on what they are for: one page, no start page before it.
     Questions,
     /// The scores over time, from the service: reached only once it has stored the answers.
     Result(CheckinResult),

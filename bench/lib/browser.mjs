@@ -30,14 +30,14 @@ export async function launchBrowser() {
 export const answerFor = (n) => ((n * 3) % 5) + 1;
 
 /**
- * Runs one journey. `journey` gives: url() (a fresh URL), startText (Signpost's Start button, if
- * any), start(page), answer(page, n, value), submit(page), result(page) (a locator to wait for).
+ * Runs one journey. `journey` gives: url() (a fresh URL), answer(page, n, value), submit(page),
+ * result(page) (a locator to wait for).
  */
 export async function runJourney(browser, profileName, journey, { timeout = 60_000 } = {}) {
   const profile = PROFILES[profileName];
   const context = await browser.newContext({ viewport: profile.viewport, deviceScaleFactor: 1 });
   context.setDefaultTimeout(timeout);
-  await context.addInitScript({ content: `(${probeSource})(${JSON.stringify({ startText: journey.startText ?? null })});` });
+  await context.addInitScript({ content: `(${probeSource})();` });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -66,11 +66,6 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
   try {
     const url = await journey.url();
     await page.goto(url, { waitUntil: 'commit' });
-    let startClickedAt = null;
-    if (journey.start) {
-      await journey.start(page);
-      startClickedAt = await page.evaluate(() => performance.now());
-    }
     await page.waitForFunction(() => window.__bench?.marks.firstRadio !== undefined, null, { timeout });
     const loaded = await page.evaluate(() => ({ marks: window.__bench.marks, timeOrigin: performance.timeOrigin }));
 
@@ -109,8 +104,6 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
       requests_before_first_question: before.length,
       bytes_whole_journey: allBytes,
       first_question_interactive_ms: loaded.marks.firstRadio,
-      start_button_interactive_ms: loaded.marks.start ?? null,
-      start_clicked_ms: startClickedAt,
       dom_content_loaded_ms: loaded.marks.domContentLoaded ?? null,
       answering_ms: answeringMs,
       submit_to_result_ms: submitMs,

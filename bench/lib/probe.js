@@ -3,10 +3,9 @@
 //   marks.firstRadio  the first radio button exists, is laid out with a non-zero box (its own or
 //                     its <label>'s: some libraries hide the native input visually), is not
 //                     display:none / visibility:hidden, and is not disabled or inert;
-//   marks.start       (Signpost) the intro's Start button, by the same test;
 // the slowest Event Timing entry (durationThreshold 16 ms) and the wasm memories instantiated.
 // Shadow roots are followed by wrapping attachShadow, so the widget's open root is seen too.
-(config) => {
+() => {
   const bench = (window.__bench = { marks: {}, maxEvent: 0, maxEventName: null, events: 0, memories: [] });
   const roots = [document];
   const observers = [];
@@ -38,18 +37,8 @@
     }
     return null;
   };
-  const button = (text) => {
-    for (const root of roots) {
-      for (const el of root.querySelectorAll('button, input[type=button], input[type=submit]')) {
-        if ((el.textContent || el.value || '').trim() === text) return el;
-      }
-    }
-    return null;
-  };
-  let started = false;
   function check() {
     const now = performance.now();
-    if (config.startText && bench.marks.start === undefined && usable(button(config.startText))) bench.marks.start = now;
     if (bench.marks.firstRadio === undefined && usable(first('input[type=radio]'))) bench.marks.firstRadio = now;
     if (bench.marks.firstRadio !== undefined) {
       for (const o of observers) o.disconnect();

@@ -8,7 +8,6 @@ export const median = (xs) => {
 export const MEASURES = [
   { key: 'bytes_before_first_question', label: 'bytes before first question works', unit: 'KiB' },
   { key: 'first_question_interactive_ms', label: 'first question interactive', unit: 'ms' },
-  { key: 'start_button_interactive_ms', label: '  (Signpost: intro Start interactive)', unit: 'ms' },
   { key: 'slowest_interaction_ms', label: 'slowest interaction (Event Timing)', unit: 'ms' },
   { key: 'memory_bytes', label: 'memory after answering (heap+wasm)', unit: 'MiB' },
   { key: 'js_heap_bytes', label: '  of which JS heap', unit: 'MiB' },

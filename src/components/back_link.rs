@@ -9,6 +9,10 @@ use crate::journey::Action;
 pub fn BackLink() -> Html {
     let journey = use_journey();
     let messages = use_messages();
+    // A follow-up check-in's questions are its first page: there is nothing to go back to.
+    if journey.is_follow_up() {
+        return html! {};
+    }
     let onclick = Callback::from(move |_| journey.dispatch(Action::Back));
     html! {
         <button type="button" class="sp-back-link" {onclick}>{ messages.t("common.back") }</button>

@@ -50,16 +50,13 @@ impl Journey {
                         items: vec![None; info.instrument.item_count()],
                         skipped: false,
                     });
-                    Self { wellbeing, ..self }.go_to(Step::FollowUp(FollowUpStep::Intro))
+                    Self { wellbeing, ..self }.go_to(Step::FollowUp(FollowUpStep::Questions))
                 }
                 Err(reason) => self.go_to(Step::FollowUp(FollowUpStep::Unavailable(reason))),
             },
             Action::RetryLoad if self.step == Step::FollowUp(FollowUpStep::Unavailable(Unavailable::Unreachable)) => {
                 let loads_started = self.loads_started + 1;
                 Self { loads_started, ..self }.go_to(Step::FollowUp(FollowUpStep::Loading))
-            }
-            Action::Begin if self.step == Step::FollowUp(FollowUpStep::Intro) => {
-                self.go_to(Step::FollowUp(FollowUpStep::Questions))
             }
             Action::Continue if self.step == Step::FollowUp(FollowUpStep::Questions) => match self.wellbeing_problems() {
                 problems if !problems.is_empty() => Self { problems, ..self },
@@ -75,14 +72,9 @@ impl Journey {
             Action::SendFailed(SendFailure::Unavailable(reason)) if matches!(self.step, Step::Sending(_)) => {
                 Self { wellbeing: None, ..self }.go_to(Step::FollowUp(FollowUpStep::Unavailable(reason)))
             }
-            Action::Back if self.answering() => {
-                let previous = match &self.step {
-                    Step::Sending(_) => Step::FollowUp(FollowUpStep::Questions),
-                    // The intro only exists once the link was looked up, so the scale is known by then.
-                    Step::FollowUp(FollowUpStep::Questions) => Step::FollowUp(FollowUpStep::Intro),
-                    step => step.clone(),
-                };
-                self.go_to(previous)
+            // From a failed send back to the answers; the questions page is the first, so it has no back.
+            Action::Back if matches!(self.step, Step::Sending(Delivery::Failed(_))) => {
+                self.go_to(Step::FollowUp(FollowUpStep::Questions))
             }
             action => self.apply_common(action),
         }

@@ -358,7 +358,7 @@ fn a_used_expired_or_unknown_link_gets_its_own_page() {
 
 #[test]
 fn a_follow_up_asks_the_baselines_scale_and_needs_every_answer() {
-    let asking = run(loaded(Instrument::Swemwbs, true), [Action::Begin]);
+    let asking = loaded(Instrument::Swemwbs, true);
     assert_eq!(asking.step, Step::FollowUp(FollowUpStep::Questions));
     assert_eq!(asking.wellbeing.as_ref().unwrap().items.len(), 7);
     let incomplete = run(asking.clone(), [Action::SetWellbeingItem { item: 0, value: 2 }, Action::Continue]);
@@ -370,11 +370,12 @@ fn a_follow_up_asks_the_baselines_scale_and_needs_every_answer() {
     assert_eq!(raw.wellbeing.items, vec![4; 7]);
     assert_eq!(raw.language, Language::Pl);
     assert_eq!(run(complete.clone(), [Action::Back]), complete, "no going back while it is on its way");
+    assert_eq!(run(incomplete.clone(), [Action::Back]), incomplete, "the questions are the first page");
 }
 
 #[test]
 fn the_result_arrives_only_from_the_service_and_the_answers_are_then_forgotten() {
-    let sending = run(loaded(Instrument::Wemwbs, false), [Action::Begin].into_iter().chain((0..14).map(|item| Action::SetWellbeingItem { item, value: 3 })).chain([Action::Continue]));
+    let sending = run(loaded(Instrument::Wemwbs, false), (0..14).map(|item| Action::SetWellbeingItem { item, value: 3 }).chain([Action::Continue]));
     let result = CheckinResult::new(Instrument::Wemwbs, vec![]);
     let done = run(sending.clone(), [Action::CheckinSent(result.clone())]);
     assert_eq!(done.step, Step::FollowUp(FollowUpStep::Result(result)));

@@ -1,5 +1,6 @@
-//! The pages around a follow-up check-in: looking the link up, a link that cannot be used, and
-//! the introduction. The questions are the wellbeing page; the result has a page of its own.
+//! The pages around a follow-up check-in: looking the link up, and a link that cannot be used.
+//! The questions (with a few words on what they are for) are the wellbeing page; the result
+//! has a page of its own.
 
 use yew::prelude::*;
 
@@ -36,22 +37,6 @@ pub fn FollowUpUnavailable(props: &FollowUpUnavailableProps) -> Html {
             if props.reason == Unavailable::Unreachable {
                 <button type="button" class="sp-button" onclick={retry}>{ messages.t("followup.try_again") }</button>
             }
-        </>
-    }
-}
-
-#[function_component]
-pub fn FollowUpIntro() -> Html {
-    let journey = use_journey();
-    let messages = use_messages();
-    let begin = Callback::from(move |_| journey.dispatch(Action::Begin));
-    html! {
-        <>
-            <h1 class="sp-heading-l" tabindex="-1">{ messages.t("followup.heading") }</h1>
-            <p class="sp-body">{ messages.t("followup.intro") }</p>
-            <p class="sp-body">{ messages.t("followup.no_personal") }</p>
-            <div class="sp-inset">{ messages.t("start.not_emergency") }</div>
-            <button type="button" class="sp-button sp-button--start" onclick={begin}>{ messages.t("followup.start") }</button>
         </>
     }
 }

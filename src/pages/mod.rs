@@ -8,7 +8,7 @@ mod sending;
 mod urgent_help;
 mod wellbeing;
 
-pub use follow_up::{FollowUpIntro, FollowUpLoading, FollowUpUnavailable};
+pub use follow_up::{FollowUpLoading, FollowUpUnavailable};
 pub use follow_up_result::FollowUpResult;
 #[cfg(feature = "referral")]
 pub use referral::{referral_page, CheckAnswers, Confirmation, Consent, QuestionnairePage, Start, UrgentAdvice};

@@ -33,8 +33,15 @@ pub fn Wellbeing() -> Html {
     let submit_label = follow_up.then(|| AttrValue::from(messages.t("followup.send").to_owned()));
     html! {
         <QuestionPage {submit_label}>
-            <h1 class="sp-heading-l" tabindex="-1">{ messages.t("page.wellbeing.heading") }</h1>
-            <p class="sp-body">{ messages.t("wellbeing.purpose") }</p>
+            if follow_up {
+                <h1 class="sp-heading-l" tabindex="-1">{ messages.t("followup.heading") }</h1>
+                <p class="sp-body">{ messages.t("followup.intro") }</p>
+                <p class="sp-body">{ messages.t("followup.no_personal") }</p>
+                <div class="sp-inset">{ messages.t("start.not_emergency") }</div>
+            } else {
+                <h1 class="sp-heading-l" tabindex="-1">{ messages.t("page.wellbeing.heading") }</h1>
+                <p class="sp-body">{ messages.t("wellbeing.purpose") }</p>
+            }
             // Only official translations of the scale may be used; none is shipped yet, so other
             // languages are offered the English scale, or to skip it, in their own words.
             if journey.language != Language::En {

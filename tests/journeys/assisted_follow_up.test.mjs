@@ -151,10 +151,10 @@ test('a returning patient follows their link, answers the same scale, and sees h
   assert.equal(await heading(page), english['followup.heading']);
   assert.deepEqual(wasm, ['signpost_checkin_bg.wasm'], 'a follow-up page fetches the small check-in build alone');
   assert.ok(!page.url().includes('checkin='), 'the token is taken out of the address once read');
-  assert.equal(await widget(page).locator('input, textarea').count(), 0, 'nothing asked before the scale: no name, no date of birth');
-  await expectAccessible(page, 'the follow-up introduction');
-
-  await press(page, button(page, 'followup.start'));
+  await widget(page).locator('.sp-scale-item').first().waitFor();
+  assert.equal(await heading(page), english['followup.heading'], 'the questions come with what they are for: no start page');
+  await widget(page).getByText(english['followup.no_personal']).waitFor();
+  assert.equal(await widget(page).locator('.sp-back-link').count(), 0, 'the questions are the first page');
   assert.equal(await widget(page).locator('.sp-scale-item').count(), 14, 'the same scale as at the start');
   const asked = await widget(page).locator('input').evaluateAll((inputs) => [...new Set(inputs.map((i) => i.name.replace(/\d+$/, '')))]);
   assert.deepEqual(asked, ['wellbeing.items.'], 'only the scale is asked');
@@ -190,7 +190,7 @@ test('a small change is called the normal ups and downs, and a skipped baseline 
   const swemwbs = fixture('valid', 'assisted-arabic-letter-and-swemwbs'); // SWEMWBS raw 14 -> 15.32
   const link = server.followUpLink(await refer(swemwbs));
   const { page, context } = await openPage(browser, link);
-  await press(page, button(page, 'followup.start'));
+  await widget(page).locator('.sp-scale-item').first().waitFor();
   assert.equal(await widget(page).locator('.sp-scale-item').count(), 7);
   // Raw 15 -> 15.84: a change of 0.52 metric points.
   await answerByMouse(page, new Map([1, 2, 2, 2, 2, 3, 3].map((v, i) => [`wellbeing.items.${i + 1}`, String(v)])));
@@ -200,7 +200,7 @@ test('a small change is called the normal ups and downs, and a skipped baseline 
   const { wellbeing, ...skipped } = fixture('valid', 'email-and-text-with-evaluation');
   const second = server.followUpLink(await refer(skipped));
   await page.goto(second);
-  await press(page, button(page, 'followup.start'));
+  await widget(page).locator('.sp-scale-item').first().waitFor();
   await answerByMouse(page, new Map(Array.from({ length: 14 }, (_, i) => [`wellbeing.items.${i + 1}`, '4'])));
   await press(page, button(page, 'followup.send'));
   assert.equal((await widget(page).locator('.sp-change').innerText()).trim(), english['followup.result.first']);
@@ -236,13 +236,10 @@ test('the assisted start and a follow-up check-in work by keyboard alone', async
   assert.equal(await heading(assisted.page), english['question.urgent.label']);
   await assisted.context.close();
 
-  // Follow-up: Start, fourteen statements with the arrow keys, Send.
+  // Follow-up: fourteen statements with the arrow keys, then Send.
   const link = server.followUpLink(await refer(fixture('valid', 'phone-self-referral')));
   const { page, context, problems } = await openPage(browser, link);
-  await answerByKeyboard(page, new Map(), english['followup.start']);
-  before = await where(page);
-  await page.keyboard.press('Enter');
-  await moved(page, before);
+  await widget(page).locator('.sp-scale-item').first().waitFor();
   const answers = new Map(Array.from({ length: 14 }, (_, i) => [`wellbeing.items.${i + 1}`, String((i % 5) + 1)]));
   await answerByKeyboard(page, answers, english['followup.send']);
   await page.keyboard.press('Enter');
