@@ -22,7 +22,7 @@ pub fn use_journey() -> JourneyContext {
 
 #[hook]
 pub fn use_messages() -> Messages {
-    use_context::<Messages>().expect("App provides the messages")
+    use_context::<Words>().expect("App provides the words").messages
 }
 
 #[hook]
@@ -39,9 +39,13 @@ pub struct AppProps {
     pub assets: AttrValue,
 }
 
-/// The language the words on screen are in: the chosen one once its file has arrived.
-#[derive(Clone, Copy, PartialEq)]
-pub struct ShownLanguage(pub Language);
+/// The words on screen, and the language they are in: the chosen one once its file has arrived.
+/// One context for both, since they change together.
+#[derive(Clone, PartialEq)]
+pub struct Words {
+    pub messages: Messages,
+    pub shown: Language,
+}
 
 /// What the widget reads once at start: today's date and what the journey is for (a referral's
 /// questionnaire, or a follow-up link's token read from the page address).
@@ -76,13 +80,11 @@ pub fn App(props: &AppProps) -> Html {
     use_idle_timeout(journey.clone(), assisted && journey.holds_anything(), config.idle_ms, config.idle_warning_ms);
     html! {
         <ContextProvider<Rc<Config>> context={config}>
-            <ContextProvider<Messages> context={messages}>
-              <ContextProvider<ShownLanguage> context={ShownLanguage(shown)}>
+            <ContextProvider<Words> context={Words { messages, shown }}>
                 <ContextProvider<JourneyContext> context={journey}>
                     <Frame />
                 </ContextProvider<JourneyContext>>
-              </ContextProvider<ShownLanguage>>
-            </ContextProvider<Messages>>
+            </ContextProvider<Words>>
         </ContextProvider<Rc<Config>>>
     }
 }
@@ -91,11 +93,10 @@ pub fn App(props: &AppProps) -> Html {
 #[function_component]
 fn Frame() -> Html {
     let journey = use_journey();
-    let messages = use_messages();
+    let Words { messages, shown } = use_context::<Words>().expect("App provides the words");
     let config = use_config();
     let page_ref = use_node_ref();
-    // The page says the language its words are in, which lags the choice while a file loads.
-    let shown = use_context::<ShownLanguage>().map_or(journey.language, |s| s.0);
+    // The page says the language its words are in (`shown`), which lags the choice while a file loads.
     use_exit_shortcut({
         let journey = journey.clone();
         Callback::from(move |()| {
