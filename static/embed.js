@@ -23,10 +23,24 @@ function load(name) {
   return builds.get(name);
 }
 
+// A follow-up page's questions wait on the service saying what its link is for. Ask at once, while
+// the wasm downloads, rather than after it starts: on a slow phone that is a round trip saved. The
+// widget uses this answer only if it asked the same address it would have asked itself.
+function lookUpCheckin(element) {
+  if (element.getAttribute('mode') !== 'follow-up') return undefined;
+  const token = element.getAttribute('checkin') || new URLSearchParams(location.search).get('checkin');
+  if (!token) return undefined;
+  const service = (element.getAttribute('service') ?? '').trim().replace(/\/+$/, '');
+  const url = `${service}/api/v1/checkins/${token.replace(/[^A-Za-z0-9_-]/g, '')}`;
+  // A failed request resolves to null: the widget then says the service could not be reached.
+  return { url, response: fetch(url).catch(() => null) };
+}
+
 class SignpostWidget extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
     const ready = load(buildFor(this));
+    const lookup = lookUpCheckin(this);
     // Open, so assistive technology and axe-core reach inside; the host's CSS cannot.
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('link');
@@ -36,7 +50,7 @@ class SignpostWidget extends HTMLElement {
     container.className = 'sp-root';
     root.append(style, container);
     ready.then((glue) => {
-      if (this.isConnected) this.widget = glue.mount(this, container, here.href);
+      if (this.isConnected) this.widget = glue.mount(this, container, here.href, lookup?.url, lookup?.response);
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';
       console.error('signpost: the widget failed to load', error);
