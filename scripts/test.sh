@@ -11,7 +11,7 @@ cargo test --workspace --quiet
 
 echo "== wasm component tests in headless Chromium"
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
-  --chromedriver "$(command -v chromedriver)" -- --test component
+  --chromedriver "$(command -v chromedriver)" -- --test component --test browser_json
 
 echo "== browser journeys against the running service"
 scripts/build-widget.sh

@@ -5,6 +5,7 @@ use gloo_net::http::Request;
 use signpost_core::Language;
 use yew::prelude::*;
 
+use crate::browser_json;
 use crate::i18n::{file_name, Messages};
 
 /// The messages to show for `language`, and the language they are in. English is always there;
@@ -21,7 +22,9 @@ pub fn use_messages_for(language: Language, assets: AttrValue) -> (Messages, Lan
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(response) = Request::get(&url).send().await else { return };
                     let Ok(text) = response.text().await else { return };
-                    if let Ok(messages) = Messages::parse(&text) {
+                    // A file that is not all strings is not used, as if it had not arrived.
+                    let members = browser_json::parse(&text).as_ref().and_then(browser_json::string_members);
+                    if let Some(messages) = members.map(Messages::from_pairs) {
                         let mut more = (**loaded).clone();
                         more.insert(language.as_str(), messages);
                         loaded.set(Rc::new(more));

@@ -1,0 +1,25 @@
+//! Reading JSON with the browser's own parser, `JSON.parse`, which costs the wasm nothing, where
+//! serde_json's parser and error messages would cost several KiB. These functions only run in a
+//! browser, so they only take the JSON apart; what the parts mean is plain Rust, tested natively.
+
+use js_sys::{Array, Object, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The value `text` holds, or `None` if it is not JSON.
+pub fn parse(text: &str) -> Option<JsValue> {
+    JSON::parse(text).ok()
+}
+
+/// An object's members, when it is an object whose members are all strings (a language file).
+pub fn string_members(value: &JsValue) -> Option<Vec<(String, String)>> {
+    if !value.is_object() || Array::is_array(value) {
+        return None;
+    }
+    let entries = Object::entries(value.unchecked_ref());
+    let mut members = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let entry: Array = entry.unchecked_into();
+        members.push((entry.get(0).as_string()?, entry.get(1).as_string()?));
+    }
+    Some(members)
+}
