@@ -2,7 +2,7 @@
 //! serde_json's parser and error messages would cost several KiB. These functions only run in a
 //! browser, so they only take the JSON apart; what the parts mean is plain Rust, tested natively.
 
-use js_sys::{Array, Object, JSON};
+use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The value `text` holds, or `None` if it is not JSON.
@@ -22,4 +22,24 @@ pub fn string_members(value: &JsValue) -> Option<Vec<(String, String)>> {
         members.push((entry.get(0).as_string()?, entry.get(1).as_string()?));
     }
     Some(members)
+}
+
+/// `value[name]`: `undefined` when it is absent, or when `value` is not an object.
+pub fn member(value: &JsValue, name: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A list's elements, or `None` if `value` is not a list.
+pub fn elements(value: &JsValue) -> Option<Vec<JsValue>> {
+    Array::is_array(value).then(|| value.unchecked_ref::<Array>().to_vec())
+}
+
+/// A member that may be `null` or absent (serde's `Option`): `Some(None)` then, `Some(Some(…))`
+/// when `read` can read it, and `None` when it is something else.
+pub fn optional<T>(value: &JsValue, read: impl Fn(&JsValue) -> Option<T>) -> Option<Option<T>> {
+    if value.is_null() || value.is_undefined() {
+        Some(None)
+    } else {
+        read(value).map(Some)
+    }
 }
