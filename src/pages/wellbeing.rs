@@ -47,7 +47,7 @@ pub fn Wellbeing() -> Html {
             { for scale.items.iter().enumerate().map(|(index, item)| {
                 let number = index + 1;
                 let error: Option<AttrValue> = journey.problems.contains(&Problem::WellbeingItem { item: number })
-                    .then(|| messages.tf("wellbeing.item_error", &[("item", &item.text)]).into());
+                    .then(|| messages.tf("wellbeing.item_error", &[("item", item.text)]).into());
                 html! {
                     <ScaleItem key={number} {index} text={item.text} options={options.clone()}
                         chosen={wellbeing.items[index]} {error} dispatcher={dispatcher.clone()} />
