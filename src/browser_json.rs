@@ -1,6 +1,7 @@
 //! Reading JSON with the browser's own parser, `JSON.parse`, which costs the wasm nothing, where
-//! serde_json's parser and error messages would cost several KiB. These functions only run in a
-//! browser, so they only take the JSON apart; what the parts mean is plain Rust, tested natively.
+//! serde_json's parser, visitors and error messages cost it KiB. These functions only take the
+//! parsed JSON apart. They run only in a browser (tests/browser_json.rs tests them there), so
+//! what the parts mean is left to plain Rust, which native tests reach (`Messages::from_pairs`).
 
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
