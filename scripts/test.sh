@@ -13,7 +13,7 @@ cargo test --quiet -p signpost-widget --no-default-features
 
 echo "== wasm component tests in headless Chromium"
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
-  --chromedriver "$(command -v chromedriver)" -- --test component
+  --chromedriver "$(command -v chromedriver)" -- --test component --test browser_json
 
 echo "== browser journeys against the running service"
 scripts/build-widget.sh

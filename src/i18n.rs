@@ -1,13 +1,14 @@
 //! What the widget says, from one JSON file per language in `static/i18n/` that a translator
-//! can edit without touching Rust. English is compiled in and is the fallback; the other
-//! languages are fetched only by those who choose them, to keep the first load small.
+//! can edit without touching Rust. English is compiled in (as a table `build/i18n.rs` makes of
+//! en.json) and is the fallback; the other languages are fetched only by those who choose them,
+//! to keep the first load small.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use signpost_core::{AnswerError, Language};
 
-const ENGLISH: &str = include_str!("../static/i18n/en.json");
+// `static ENGLISH: &[(&str, &str)]`: en.json's messages sorted by key, made by build/i18n.rs.
+include!(concat!(env!("OUT_DIR"), "/english.rs"));
 
 /// Every language the widget speaks, in the order the language switcher lists them.
 pub const LANGUAGES: [Language; 4] = [Language::En, Language::Gd, Language::Pl, Language::Ar];
@@ -35,27 +36,63 @@ pub fn is_rtl(language: Language) -> bool {
 
 /// A language's messages, looked up by key. Cheap to clone and compare (shared, by pointer).
 #[derive(Clone, Debug)]
-pub struct Messages(Rc<HashMap<String, String>>);
+pub struct Messages(Words);
+
+#[derive(Clone, Debug)]
+enum Words {
+    English,
+    /// A fetched language's message for each key of `ENGLISH`, in the same order, so that one
+    /// binary search serves every language and nothing needs sorting in the browser.
+    Translation(Rc<[Option<String>]>),
+}
 
 impl PartialEq for Messages {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        match (&self.0, &other.0) {
+            (Words::English, Words::English) => true,
+            (Words::Translation(a), Words::Translation(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
     }
+}
+
+/// Where `key` is in the English table (and in every translation's).
+fn position(key: &str) -> Option<usize> {
+    ENGLISH.binary_search_by(|(english, _)| english.cmp(&key)).ok()
 }
 
 impl Messages {
     pub fn english() -> Self {
-        Self::parse(ENGLISH).expect("static/i18n/en.json is valid: checked by a test")
+        Self(Words::English)
     }
 
-    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json).map(|map| Self(Rc::new(map)))
+    /// A language's messages from its file's members. Only keys English has can ever be looked
+    /// up (a test checks every file has exactly those), so others, like `_meta`, are left out.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut words = vec![None; ENGLISH.len()];
+        for (key, text) in pairs {
+            if let Some(at) = position(&key) {
+                words[at] = Some(text);
+            }
+        }
+        Self(Words::Translation(words.into()))
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.at(position(key)?)
+    }
+
+    fn at(&self, position: usize) -> Option<&str> {
+        match &self.0 {
+            Words::English => Some(ENGLISH[position].1),
+            Words::Translation(words) => words[position].as_deref(),
+        }
     }
 
     /// The message for `key`. A missing key shows the key itself, which tests catch,
     /// rather than breaking the page for the person.
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
-        self.0.get(key).map_or(key, String::as_str)
+        self.get(key).unwrap_or(key)
     }
 
     /// The message for `key` with each `{name}` replaced by its value.
@@ -65,13 +102,13 @@ impl Messages {
 
     /// A text of the questionnaire: `question.{id}.{part}` (label, hint, error_missing).
     pub fn question(&self, id: &str, part: &str) -> Option<&str> {
-        self.0.get(&format!("question.{id}.{part}")).map(String::as_str)
+        self.get(&format!("question.{id}.{part}"))
     }
 
     /// An option's words: `question.{id}.option.{value}`; yes and no are shared.
     pub fn option(&self, question: &str, value: &str) -> String {
-        match self.0.get(&format!("question.{question}.option.{value}")) {
-            Some(text) => text.clone(),
+        match self.get(&format!("question.{question}.option.{value}")) {
+            Some(text) => text.to_owned(),
             None => self.t(&format!("common.{value}")).to_owned(),
         }
     }
@@ -92,7 +129,7 @@ impl Messages {
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
+        ENGLISH.iter().enumerate().filter(|(at, _)| self.at(*at).is_some()).map(|(_, (key, _))| *key)
     }
 }
 
@@ -101,11 +138,14 @@ mod tests {
     use super::*;
     use signpost_core::questionnaire::QuestionKind;
     use signpost_core::{default_questionnaire, AnswerError};
+    use std::collections::HashMap;
     use std::path::Path;
 
-    fn source(language: Language) -> String {
+    /// A language's file as it is, `_meta` and all.
+    fn file(language: Language) -> HashMap<String, String> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("static").join(file_name(language));
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     /// Every `t("…")` and `tf("…"` literal in the widget's source.
@@ -137,7 +177,7 @@ mod tests {
         let used = keys_used_in_source();
         assert!(used.len() > 20, "the scan found too few keys: {used:?}");
         for key in used.iter().filter(|k| !k.contains("…")) {
-            assert!(english.0.contains_key(key), "en.json lacks the key {key:?} used in src/");
+            assert!(english.get(key).is_some(), "en.json lacks the key {key:?} used in src/");
         }
     }
 
@@ -147,7 +187,7 @@ mod tests {
         let questionnaire = default_questionnaire();
         for page in questionnaire.pages() {
             if page.questions.len() > 1 {
-                assert!(english.0.contains_key(&format!("page.{}.heading", page.id)), "page.{}.heading", page.id);
+                assert!(english.get(&format!("page.{}.heading", page.id)).is_some(), "page.{}.heading", page.id);
             }
             for question in &page.questions {
                 for part in ["label", "error_missing"] {
@@ -158,14 +198,14 @@ mod tests {
                     _ => Vec::new(),
                 };
                 for option in options {
-                    assert!(english.0.contains_key(&format!("question.{}.option.{option}", question.id)), "{}: {option}", question.id);
+                    assert!(english.get(&format!("question.{}.option.{option}", question.id)).is_some(), "{}: {option}", question.id);
                 }
             }
         }
         for code in ["answer_not_an_option", "text_too_long", "phone_invalid_characters", "phone_not_uk", "email_too_long",
             "email_malformed", "postcode_not_uk", "date_not_real", "date_in_future", "date_too_long_ago",
             "consent_share_missing", "consent_contact_missing"] {
-            assert!(english.0.contains_key(&format!("error.{code}")), "error.{code}");
+            assert!(english.get(&format!("error.{code}")).is_some(), "error.{code}");
         }
         assert_eq!(
             english.answer_error("name", AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max: 100 })),
@@ -184,15 +224,16 @@ mod tests {
         let english = Messages::english();
         for language in LANGUAGES {
             let name = language.as_str();
-            let messages = Messages::parse(&source(language)).unwrap_or_else(|e| panic!("static/i18n/{name}.json: {e}"));
-            assert_eq!(messages.t("_meta.language_name"), native_name(language), "{name}: the switcher's name");
+            let file = file(language);
+            assert_eq!(file["_meta.language_name"], native_name(language), "{name}: the switcher's name");
+            for key in file.keys().filter(|key| !key.starts_with('_')) {
+                assert!(english.get(key).is_some(), "static/i18n/{name}.json has the extra key {key:?}, not in English");
+            }
+            let messages = Messages::from_pairs(file);
             for key in english.keys() {
-                let Some(text) = messages.0.get(key) else { panic!("static/i18n/{name}.json lacks the key {key:?}") };
+                let Some(text) = messages.get(key) else { panic!("static/i18n/{name}.json lacks the key {key:?}") };
                 assert!(!text.trim().is_empty(), "static/i18n/{name}.json: {key:?} is empty");
                 assert_eq!(placeholders(text), placeholders(english.t(key)), "static/i18n/{name}.json: {key:?} placeholders");
-            }
-            for key in messages.keys() {
-                assert!(english.0.contains_key(key), "static/i18n/{name}.json has the extra key {key:?}, not in English");
             }
         }
     }
@@ -200,9 +241,33 @@ mod tests {
     #[test]
     fn translations_other_than_english_are_marked_as_drafts() {
         for language in LANGUAGES.into_iter().filter(|l| *l != Language::En) {
-            let status = Messages::parse(&source(language)).unwrap().t("_meta.status").to_owned();
+            let status = &file(language)["_meta.status"];
             assert!(status.starts_with("draft"), "{}: {status}", language.as_str());
         }
+    }
+
+    #[test]
+    fn the_compiled_english_is_en_json_without_its_meta() {
+        let file = file(Language::En);
+        let messages: Vec<(&str, &str)> = file.iter().filter(|(key, _)| !key.starts_with('_')).map(|(k, t)| (k.as_str(), t.as_str())).collect();
+        assert_eq!(ENGLISH.len(), messages.len());
+        for (key, text) in messages {
+            assert_eq!(Messages::english().get(key), Some(text), "{key}");
+        }
+        assert!(ENGLISH.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted for the binary search");
+    }
+
+    #[test]
+    fn a_translation_has_only_its_own_words_and_english_keys() {
+        let pairs = [("common.continue", "Lean air adhart"), ("_meta.status", "draft"), ("not.in.english", "?")];
+        let read = || Messages::from_pairs(pairs.map(|(key, text)| (key.to_owned(), text.to_owned())));
+        let gaelic = read();
+        assert_eq!(gaelic.t("common.continue"), "Lean air adhart");
+        assert_eq!(gaelic.t("common.back"), "common.back", "a missing key shows itself, as it always has");
+        assert_eq!(gaelic.keys().collect::<Vec<_>>(), ["common.continue"]);
+        assert_eq!(gaelic, gaelic.clone());
+        assert_ne!(gaelic, read(), "compared by pointer, not word by word");
+        assert_eq!(Messages::english(), Messages::english());
     }
 
     #[test]

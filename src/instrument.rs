@@ -1,50 +1,39 @@
-//! The wellbeing scales' wording, from `static/instruments/`, verbatim. Only languages whose
-//! official translation file is present can show the items; others are offered the English scale.
+//! The wellbeing scales' wording, from `static/instruments/`, verbatim: `build/instruments.rs`
+//! copies each file into static data, so the files stay the single source of the wording. Only
+//! languages whose official translation file is present can show the items; others are offered
+//! the English scale.
 
-use std::rc::Rc;
-
-use serde::Deserialize;
 use signpost_core::Instrument;
 
-const WEMWBS_EN: &str = include_str!("../static/instruments/wemwbs.en.json");
-const SWEMWBS_EN: &str = include_str!("../static/instruments/swemwbs.en.json");
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, PartialEq)]
 pub struct ScaleText {
-    pub name: String,
-    pub copyright: String,
-    pub instruction: String,
-    pub options: Vec<ScaleOption>,
-    pub items: Vec<ScaleItem>,
+    pub name: &'static str,
+    pub copyright: &'static str,
+    pub instruction: &'static str,
+    pub options: &'static [ScaleOption],
+    pub items: &'static [ScaleItem],
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, PartialEq)]
 pub struct ScaleOption {
     pub value: u8,
-    pub label: String,
+    pub label: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, PartialEq)]
 pub struct ScaleItem {
     pub number: u8,
-    pub text: String,
+    pub text: &'static str,
 }
 
-thread_local! {
-    // Parsed once: the wellbeing page renders on every answer, and a phone feels each parse.
-    static WEMWBS: Rc<ScaleText> = Rc::new(parse(WEMWBS_EN));
-    static SWEMWBS: Rc<ScaleText> = Rc::new(parse(SWEMWBS_EN));
-}
-
-fn parse(json: &str) -> ScaleText {
-    serde_json::from_str(json).expect("the instrument files are valid: tested")
-}
+// `static WEMWBS: ScaleText` and `static SWEMWBS: ScaleText`.
+include!(concat!(env!("OUT_DIR"), "/instruments.rs"));
 
 /// The scale's wording in English, the one official text shipped so far.
-pub fn scale_text(instrument: Instrument) -> Rc<ScaleText> {
+pub fn scale_text(instrument: Instrument) -> &'static ScaleText {
     match instrument {
-        Instrument::Wemwbs => WEMWBS.with(Rc::clone),
-        Instrument::Swemwbs => SWEMWBS.with(Rc::clone),
+        Instrument::Wemwbs => &WEMWBS,
+        Instrument::Swemwbs => &SWEMWBS,
     }
 }
 
@@ -63,8 +52,24 @@ mod tests {
         }
         let short = scale_text(Instrument::Swemwbs);
         let long = scale_text(Instrument::Wemwbs);
-        for item in &short.items {
+        for item in short.items {
             assert!(long.items.iter().any(|i| i.text == item.text), "SWEMWBS items are WEMWBS items, verbatim");
+        }
+    }
+
+    #[test]
+    fn the_compiled_wording_is_the_files_verbatim() {
+        for (instrument, file) in [(Instrument::Wemwbs, "wemwbs.en.json"), (Instrument::Swemwbs, "swemwbs.en.json")] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/instruments").join(file);
+            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let text = scale_text(instrument);
+            assert_eq!(json["name"], text.name);
+            assert_eq!(json["copyright"], text.copyright);
+            assert_eq!(json["instruction"], text.instruction);
+            let options: Vec<_> = text.options.iter().map(|o| serde_json::json!({ "value": o.value, "label": o.label })).collect();
+            assert_eq!(json["options"], serde_json::Value::from(options), "{file}");
+            let items: Vec<_> = text.items.iter().map(|i| serde_json::json!({ "number": i.number, "text": i.text })).collect();
+            assert_eq!(json["items"], serde_json::Value::from(items), "{file}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! shadow root. `static/embed.js` defines the element and calls [`mount`].
 
 pub mod app;
+pub mod browser_json;
 pub mod components;
 pub mod config;
 pub mod hooks;

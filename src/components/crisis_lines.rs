@@ -1,51 +1,45 @@
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
 use signpost_core::Language;
 use yew::prelude::*;
 
 use crate::app::use_journey;
 
-/// Scottish crisis lines from `static/crisis-lines.json`, a file a service can edit.
-const CRISIS_LINES: &str = include_str!("../../static/crisis-lines.json");
-
-#[derive(Deserialize, Clone, PartialEq)]
+/// A Scottish crisis line from `static/crisis-lines.json`, a file a service can edit (then
+/// rebuild the widget: `build/crisis_lines.rs` turns it into the static list below).
+#[derive(Debug, PartialEq)]
 pub struct CrisisLine {
-    pub name: String,
-    pub number: String,
-    /// When and what for, by language code; English where the language has none.
-    pub detail: BTreeMap<String, String>,
+    pub name: &'static str,
+    pub number: &'static str,
+    /// When and what for, as (language code, words); English where the language has none.
+    pub detail: &'static [(&'static str, &'static str)],
 }
+
+// `static CRISIS_LINES: &[CrisisLine]`, in the file's order.
+include!(concat!(env!("OUT_DIR"), "/crisis_lines.rs"));
 
 impl CrisisLine {
-    pub fn detail_in(&self, language: Language) -> &str {
-        self.detail.get(language.as_str()).or_else(|| self.detail.get("en")).map_or("", String::as_str)
+    /// The words in `language` itself, if the file has them.
+    fn own_detail(&self, language: Language) -> Option<&'static str> {
+        self.detail.iter().find(|(code, _)| *code == language.as_str()).map(|(_, words)| *words)
     }
-}
 
-#[derive(Deserialize)]
-struct CrisisLineFile {
-    lines: Vec<CrisisLine>,
-}
-
-pub fn crisis_lines() -> Vec<CrisisLine> {
-    serde_json::from_str::<CrisisLineFile>(CRISIS_LINES).map(|f| f.lines).unwrap_or_default()
+    pub fn detail_in(&self, language: Language) -> &'static str {
+        self.own_detail(language).or_else(|| self.own_detail(Language::En)).unwrap_or("")
+    }
 }
 
 /// The crisis lines as a list with `tel:` links, so one tap on a phone calls them.
 #[function_component]
 pub fn CrisisLines() -> Html {
-    let lines = use_memo((), |_| crisis_lines());
     let language = use_journey().language;
     html! {
         <ul class="sp-crisis-lines">
-            { for lines.iter().map(|line| {
+            { for CRISIS_LINES.iter().map(|line| {
                 let tel = format!("tel:{}", line.number.replace(' ', ""));
                 html! {
                     <li class="sp-crisis-lines__item">
-                        <span class="sp-crisis-lines__name">{ &line.name }</span>{": "}
-                        <a class="sp-crisis-lines__number" href={tel}>{ &line.number }</a>
-                        <span class="sp-crisis-lines__detail" lang={if line.detail.contains_key(language.as_str()) { language.as_str() } else { "en" }}>
+                        <span class="sp-crisis-lines__name">{ line.name }</span>{": "}
+                        <a class="sp-crisis-lines__number" href={tel}>{ line.number }</a>
+                        <span class="sp-crisis-lines__detail" lang={if line.own_detail(language).is_some() { language.as_str() } else { "en" }}>
                             { " " }{ line.detail_in(language) }
                         </span>
                     </li>
@@ -61,10 +55,32 @@ mod tests {
 
     #[test]
     fn the_data_file_lists_the_scottish_crisis_lines() {
-        let numbers: Vec<String> = crisis_lines().into_iter().map(|l| l.number).collect();
+        let numbers: Vec<&str> = CRISIS_LINES.iter().map(|l| l.number).collect();
         for expected in ["999", "111", "116 123", "0800 83 85 87", "0800 027 1234"] {
-            assert!(numbers.iter().any(|n| n == expected), "missing {expected}");
+            assert!(numbers.contains(&expected), "missing {expected}");
         }
-        assert!(crisis_lines().iter().all(|l| !l.detail_in(Language::En).is_empty()), "every line has English words");
+        assert!(CRISIS_LINES.iter().all(|l| !l.detail_in(Language::En).is_empty()), "every line has English words");
+    }
+
+    #[test]
+    fn the_compiled_lines_are_the_files() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/crisis-lines.json");
+        let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let compiled: Vec<_> = CRISIS_LINES
+            .iter()
+            .map(|l| {
+                let detail: serde_json::Map<_, _> = l.detail.iter().map(|(code, words)| (code.to_string(), (*words).into())).collect();
+                serde_json::json!({ "name": l.name, "number": l.number, "detail": detail })
+            })
+            .collect();
+        assert_eq!(file["lines"], serde_json::Value::from(compiled));
+    }
+
+    #[test]
+    fn a_language_without_its_own_words_shows_the_english() {
+        let line = CrisisLine { name: "Samaritans", number: "116 123", detail: &[("en", "Free"), ("gd", "An-asgaidh")] };
+        assert_eq!(line.detail_in(Language::Gd), "An-asgaidh");
+        assert_eq!(line.detail_in(Language::Pl), "Free");
+        assert_eq!(line.own_detail(Language::Pl), None);
     }
 }

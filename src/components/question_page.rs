@@ -62,9 +62,9 @@ pub fn problem_message(journey: &Journey, messages: &Messages, problem: &Problem
             let text = journey
                 .wellbeing
                 .as_ref()
-                .and_then(|w| scale_text(w.instrument).items.get(item - 1).map(|i| i.text.clone()))
+                .and_then(|w| scale_text(w.instrument).items.get(item - 1).map(|i| i.text))
                 .unwrap_or_default();
-            messages.tf("wellbeing.item_error", &[("item", &text)])
+            messages.tf("wellbeing.item_error", &[("item", text)])
         }
         Problem::VolunteerConfirmation => messages.t("error.volunteer_confirmation").to_owned(),
         Problem::Consent(purpose) => {

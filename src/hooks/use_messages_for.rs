@@ -1,10 +1,10 @@
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_net::http::Request;
 use signpost_core::Language;
 use yew::prelude::*;
 
+use crate::browser_json;
 use crate::i18n::{file_name, Messages};
 
 /// The messages to show for `language`, and the language they are in. English is always there;
@@ -12,26 +12,33 @@ use crate::i18n::{file_name, Messages};
 /// arrives (or if it cannot be fetched), so the widget never stops working over a translation.
 #[hook]
 pub fn use_messages_for(language: Language, assets: AttrValue) -> (Messages, Language) {
-    let loaded = use_state(|| Rc::new(HashMap::from([(Language::En.as_str(), Messages::english())])));
+    // The translations fetched so far: three at most, so a list is all the lookup needs.
+    let loaded = use_state(|| Rc::new(Vec::<(Language, Messages)>::new()));
     {
         let loaded = loaded.clone();
         use_effect_with(language, move |&language| {
-            if !loaded.contains_key(language.as_str()) {
+            if language != Language::En && translation(&loaded, language).is_none() {
                 let url = format!("{assets}{}", file_name(language));
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(response) = Request::get(&url).send().await else { return };
                     let Ok(text) = response.text().await else { return };
-                    if let Ok(messages) = Messages::parse(&text) {
+                    // A file that is not all strings is not used, as if it had not arrived.
+                    let members = browser_json::parse(&text).as_ref().and_then(browser_json::string_members);
+                    if let Some(messages) = members.map(Messages::from_pairs) {
                         let mut more = (**loaded).clone();
-                        more.insert(language.as_str(), messages);
+                        more.push((language, messages));
                         loaded.set(Rc::new(more));
                     }
                 });
             }
         });
     }
-    match loaded.get(language.as_str()) {
-        Some(messages) => (messages.clone(), language),
-        None => (loaded[Language::En.as_str()].clone(), Language::En),
+    match translation(&loaded, language) {
+        Some(messages) => (messages, language),
+        None => (Messages::english(), Language::En),
     }
+}
+
+fn translation(loaded: &[(Language, Messages)], language: Language) -> Option<Messages> {
+    loaded.iter().find(|(l, _)| *l == language).map(|(_, messages)| messages.clone())
 }

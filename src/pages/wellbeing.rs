@@ -17,7 +17,7 @@ pub fn Wellbeing() -> Html {
     let Some(wellbeing) = journey.wellbeing.clone() else { return html! {} };
     let scale = scale_text(wellbeing.instrument);
     let options: Rc<Vec<(u8, AttrValue)>> =
-        Rc::new(scale.options.iter().map(|o| (o.value, AttrValue::from(o.label.clone()))).collect());
+        Rc::new(scale.options.iter().map(|o| (o.value, AttrValue::from(o.label))).collect());
     let dispatcher = journey.dispatcher();
     let skip = {
         let journey = journey.clone();
@@ -47,20 +47,20 @@ pub fn Wellbeing() -> Html {
             if journey.language != Language::En {
                 <div class="sp-inset">{ messages.t("wellbeing.english_only") }</div>
             }
-            <p class="sp-body" id="sp-answers-wellbeing" tabindex="-1" lang="en">{ scale.instruction.clone() }</p>
+            <p class="sp-body" id="sp-answers-wellbeing" tabindex="-1" lang="en">{ scale.instruction }</p>
             if let Some(text) = none_answered {
                 <p class="sp-error-message"><span class="sp-visually-hidden">{ messages.t("common.error_prefix") }{" "}</span>{ text }</p>
             }
             { for scale.items.iter().enumerate().map(|(index, item)| {
                 let number = index + 1;
                 let error: Option<AttrValue> = journey.problems.contains(&Problem::WellbeingItem { item: number })
-                    .then(|| messages.tf("wellbeing.item_error", &[("item", &item.text)]).into());
+                    .then(|| messages.tf("wellbeing.item_error", &[("item", item.text)]).into());
                 html! {
-                    <ScaleItem key={number} {index} text={item.text.clone()} options={options.clone()}
+                    <ScaleItem key={number} {index} text={item.text} options={options.clone()}
                         chosen={wellbeing.items[index]} {error} dispatcher={dispatcher.clone()} />
                 }
             }) }
-            <p class="sp-copyright" lang="en">{ scale.copyright.clone() }</p>
+            <p class="sp-copyright" lang="en">{ scale.copyright }</p>
             if !follow_up {
                 <button type="button" class="sp-button sp-button--secondary" onclick={skip}>{ messages.t("wellbeing.skip") }</button>
             }
