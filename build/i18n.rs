@@ -4,13 +4,24 @@ use serde_json::Value;
 
 use crate::literal;
 
+/// The parts of the widget only a referral shows. The follow-up build (no `referral` feature)
+/// leaves their messages out: the questionnaire's texts are half of the file.
+const REFERRAL_ONLY: [&str; 8] = ["question.", "start.", "assisted.", "consent.", "confirmation.", "urgent_advice.", "check.", "page."];
+/// Shown by the wellbeing page, which both builds have, though under a referral-only prefix.
+const SHARED: [&str; 3] = ["question.wellbeing.", "page.wellbeing.", "start.not_emergency"];
+
+/// Whether a build with or without the referral journeys shows the message `key`.
+fn shown(key: &str, referral: bool) -> bool {
+    referral || SHARED.iter().any(|p| key.starts_with(p)) || !REFERRAL_ONLY.iter().any(|p| key.starts_with(p))
+}
+
 /// `static ENGLISH: &[(&str, &str)]`, sorted by key. Keys starting with `_` (`_meta`) describe
 /// the file for translators and are never shown, so they are left out.
-pub fn english(file: &Value) -> String {
+pub fn english(file: &Value, referral: bool) -> String {
     let object = file.as_object().expect("static/i18n/en.json: one object of key: message");
     let mut messages: Vec<(&str, &str)> = object
         .iter()
-        .filter(|(key, _)| !key.starts_with('_'))
+        .filter(|(key, _)| !key.starts_with('_') && shown(key, referral))
         .map(|(key, text)| {
             let text = text.as_str().unwrap_or_else(|| panic!("static/i18n/en.json: {key:?} is not a string"));
             (key.as_str(), text)

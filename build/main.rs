@@ -11,7 +11,8 @@ use std::path::Path;
 use serde_json::Value;
 
 fn main() {
-    write("english.rs", &i18n::english(&read("static/i18n/en.json")));
+    let referral = std::env::var_os("CARGO_FEATURE_REFERRAL").is_some();
+    write("english.rs", &i18n::english(&read("static/i18n/en.json"), referral));
     let (wemwbs, swemwbs) = (read("static/instruments/wemwbs.en.json"), read("static/instruments/swemwbs.en.json"));
     write("instruments.rs", &instruments::scales(&wemwbs, &swemwbs));
     write("crisis_lines.rs", &crisis_lines::lines(&read("static/crisis-lines.json")));
