@@ -12,6 +12,7 @@ use crate::hooks::{use_messages_for, use_checkin_load, use_error_title, use_exit
 use crate::i18n::{is_rtl, Messages};
 use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step};
 use crate::pages;
+use crate::send::EarlyLookup;
 
 pub type JourneyContext = UseReducerHandle<Journey>;
 
@@ -37,6 +38,9 @@ pub struct AppProps {
     /// The widget's own address (ending in `/`), where the other languages' files are.
     #[prop_or_default]
     pub assets: AttrValue,
+    /// A follow-up link's look-up that `embed.js` has already started.
+    #[prop_or_default]
+    pub early_lookup: Option<EarlyLookup>,
 }
 
 /// The words on screen, and the language they are in: the chosen one once its file has arrived.
@@ -75,7 +79,7 @@ pub fn App(props: &AppProps) -> Html {
     });
     let (messages, shown) = use_messages_for(journey.language, props.assets.clone());
     use_send(journey.clone(), config.clone());
-    use_checkin_load(journey.clone(), config.clone());
+    use_checkin_load(journey.clone(), config.clone(), props.early_lookup.clone());
     let assisted = config.channel() == Channel::Assisted;
     use_idle_timeout(journey.clone(), assisted && journey.holds_anything(), config.idle_ms, config.idle_warning_ms);
     html! {

@@ -22,6 +22,7 @@ use signpost_core::fields::CalendarDate;
 use crate::app::{App, AppProps, Loaded};
 use crate::config::Config;
 use crate::journey::Purpose;
+use crate::send::EarlyLookup;
 
 /// A mounted widget; `unmount` drops it and everything it held about the person.
 #[wasm_bindgen]
@@ -40,9 +41,10 @@ impl Widget {
 
 /// Renders the widget into `container` (inside the element's shadow root), configured by the
 /// attributes of `host` (the `<signpost-widget>` element); `assets` is the widget's own address,
-/// where the other languages' files are.
+/// where the other languages' files are. On a follow-up page, `embed.js` has already asked the
+/// service about the link: `lookup_url` and the promise of its `Response` (or `null`).
 #[wasm_bindgen]
-pub fn mount(host: &Element, container: Element, assets: String) -> Widget {
+pub fn mount(host: &Element, container: Element, assets: String, lookup_url: Option<String>, lookup: Option<js_sys::Promise>) -> Widget {
     let preferred: Vec<String> = web_sys::window()
         .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
         .unwrap_or_default();
@@ -54,7 +56,8 @@ pub fn mount(host: &Element, container: Element, assets: String) -> Widget {
         _ => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
     };
     let setting = Loaded { today: today(), purpose };
-    let props = AppProps { config: Rc::new(config), setting, assets: assets.into() };
+    let early_lookup = lookup_url.zip(lookup).map(|(url, response)| EarlyLookup::new(url, response));
+    let props = AppProps { config: Rc::new(config), setting, assets: assets.into(), early_lookup };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
 }
 

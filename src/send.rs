@@ -8,7 +8,12 @@ use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 use signpost_core::checkin::{CheckinInfo, CheckinResult, RawCheckin};
 use signpost_core::RawReferral;
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::browser_json;
 use crate::journey::{SendFailure, Unavailable};
@@ -50,9 +55,39 @@ pub async fn send_checkin(endpoint: &str, checkin: &RawCheckin, on_retry: impl F
     send_with_retries(endpoint, None, &body, answer::checkin_result, on_retry).await
 }
 
-/// What a follow-up link asks, or why it cannot be used.
-pub async fn load_checkin(endpoint: &str) -> Result<CheckinInfo, Unavailable> {
-    let Ok(response) = Request::get(endpoint).send().await else { return Err(Unavailable::Unreachable) };
+/// A follow-up link's look-up that `embed.js` started while the wasm was downloading: a round
+/// trip saved on a slow phone. Used once, and only for the address the widget would ask itself.
+#[derive(Clone, Debug)]
+pub struct EarlyLookup {
+    url: String,
+    response: Rc<RefCell<Option<Promise>>>,
+}
+
+impl EarlyLookup {
+    pub fn new(url: String, response: Promise) -> Self {
+        Self { url, response: Rc::new(RefCell::new(Some(response))) }
+    }
+
+    /// The response to `endpoint`, if this look-up asked it and nothing has taken it yet.
+    pub fn take_for(&self, endpoint: &str) -> Option<Promise> {
+        (self.url == endpoint).then(|| self.response.borrow_mut().take()).flatten()
+    }
+}
+
+impl PartialEq for EarlyLookup {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.response, &other.response)
+    }
+}
+
+/// What a follow-up link asks, or why it cannot be used; `early` is the answer to a request
+/// `embed.js` already made (`null` when that request failed).
+pub async fn load_checkin(endpoint: &str, early: Option<Promise>) -> Result<CheckinInfo, Unavailable> {
+    let response = match early {
+        Some(early) => JsFuture::from(early).await.ok().and_then(|r| r.dyn_into::<web_sys::Response>().ok()).map(Response::from),
+        None => Request::get(endpoint).send().await.ok(),
+    };
+    let Some(response) = response else { return Err(Unavailable::Unreachable) };
     match response.status() {
         200 => read(&response, answer::checkin_info).await.ok_or(Unavailable::Unreachable),
         404 => Err(Unavailable::Unknown),

@@ -21,7 +21,7 @@ fn render() -> Element {
         today: CalendarDate::new(2026, 11, 25).unwrap(),
         purpose: signpost_widget::journey::Purpose::Referral { questionnaire: Rc::new(signpost_core::default_questionnaire()) },
     };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting, assets: Default::default() }).render();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Rc::new(config), setting, assets: Default::default(), early_lookup: None }).render();
     root
 }
 

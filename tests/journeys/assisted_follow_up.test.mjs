@@ -147,7 +147,7 @@ test('a returning patient follows their link, answers the same scale, and sees h
   const baseline = fixture('valid', 'phone-self-referral'); // WEMWBS, total 33
   const link = server.followUpLink(await refer(baseline));
   assert.match(link, /\/demo\/follow-up\.html\?checkin=[A-Za-z0-9_-]{43}$/, 'a 256-bit token');
-  const { page, context, problems, wasm } = await openPage(browser, link);
+  const { page, context, problems, wasm, api } = await openPage(browser, link);
   assert.equal(await heading(page), english['followup.heading']);
   assert.deepEqual(wasm, ['signpost_checkin_bg.wasm'], 'a follow-up page fetches the small check-in build alone');
   assert.ok(!page.url().includes('checkin='), 'the token is taken out of the address once read');
@@ -155,6 +155,8 @@ test('a returning patient follows their link, answers the same scale, and sees h
   assert.equal(await heading(page), english['followup.heading'], 'the questions come with what they are for: no start page');
   await widget(page).getByText(english['followup.no_personal']).waitFor();
   assert.equal(await widget(page).locator('.sp-back-link').count(), 0, 'the questions are the first page');
+  const token = link.split('checkin=')[1];
+  assert.deepEqual(api, [`GET /api/v1/checkins/${token}`], 'the link is looked up once, by embed.js while the wasm loads');
   assert.equal(await widget(page).locator('.sp-scale-item').count(), 14, 'the same scale as at the start');
   const asked = await widget(page).locator('input').evaluateAll((inputs) => [...new Set(inputs.map((i) => i.name.replace(/\d+$/, '')))]);
   assert.deepEqual(asked, ['wellbeing.items.'], 'only the scale is asked');

@@ -70,11 +70,15 @@ export async function openPage(browser, url, { viewport = { width: 1024, height:
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems = [];
-  // Which build of the widget the page fetched: each mode should get only its own.
+  // Which build of the widget the page fetched (each mode should get only its own), and every
+  // call to the service's API, as `METHOD /path`.
   const wasm = [];
+  const api = [];
   page.on('request', (request) => {
-    const file = new URL(request.url()).pathname.split('/').pop();
+    const path = new URL(request.url()).pathname;
+    const file = path.split('/').pop();
     if (file.endsWith('.wasm') && !wasm.includes(file)) wasm.push(file);
+    if (path.startsWith('/api/')) api.push(`${request.method()} ${path}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -85,7 +89,7 @@ export async function openPage(browser, url, { viewport = { width: 1024, height:
   });
   await page.goto(url);
   await page.locator('signpost-widget h1').waitFor();
-  return { page, context, problems, wasm };
+  return { page, context, problems, wasm, api };
 }
 
 /**
