@@ -7,7 +7,6 @@ use gloo_net::http::{Request, Response};
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 use signpost_core::checkin::{CheckinInfo, CheckinResult, RawCheckin};
-use signpost_core::RawReferral;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -43,7 +42,8 @@ pub fn new_idempotency_key() -> String {
 
 /// Sends a referral until the service acknowledges or refuses it, or `MAX_ATTEMPTS` fail;
 /// returns the reference. `on_retry(attempt)` is called before each new attempt.
-pub async fn send_referral(endpoint: &str, key: &str, referral: &RawReferral, on_retry: impl Fn(u32)) -> Result<String, SendFailure> {
+#[cfg(feature = "referral")]
+pub async fn send_referral(endpoint: &str, key: &str, referral: &signpost_core::RawReferral, on_retry: impl Fn(u32)) -> Result<String, SendFailure> {
     let body = serde_json::to_string(referral).expect("a referral always serialises");
     send_with_retries(endpoint, Some(key), &body, answer::reference, on_retry).await
 }
@@ -51,7 +51,8 @@ pub async fn send_referral(endpoint: &str, key: &str, referral: &RawReferral, on
 /// Sends a follow-up check-in. Its link's token is single-use, so it needs no idempotency key:
 /// a retry after a lost answer is refused as used, and says so.
 pub async fn send_checkin(endpoint: &str, checkin: &RawCheckin, on_retry: impl Fn(u32)) -> Result<CheckinResult, SendFailure> {
-    let body = serde_json::to_string(checkin).expect("a check-in always serialises");
+    // Written by core, not serde_json: the follow-up build then carries no JSON library.
+    let body = checkin.to_json();
     send_with_retries(endpoint, None, &body, answer::checkin_result, on_retry).await
 }
 
