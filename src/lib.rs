@@ -24,6 +24,12 @@ use crate::config::Config;
 use crate::journey::Purpose;
 use crate::send::EarlyLookup;
 
+// Talc instead of Rust's default dlmalloc: a few KiB less to download, and faster allocation,
+// which Yew's renders do a lot of.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A mounted widget; `unmount` drops it and everything it held about the person.
 #[wasm_bindgen]
 pub struct Widget {
