@@ -10,6 +10,8 @@ pub mod i18n;
 pub mod instrument;
 pub mod journey;
 pub mod pages;
+#[cfg(feature = "referral")]
+pub mod questionnaire_file;
 pub mod send;
 
 use std::rc::Rc;
@@ -57,7 +59,7 @@ pub fn mount(host: &Element, container: Element, assets: String, lookup_url: Opt
     let config = Config::from_attributes(|name| host.get_attribute(name), &preferred);
     let purpose = match config.mode {
         #[cfg(feature = "referral")]
-        crate::config::Mode::SelfReferral | crate::config::Mode::Assisted => Purpose::Referral { questionnaire: Rc::new(signpost_core::default_questionnaire()) },
+        crate::config::Mode::SelfReferral | crate::config::Mode::Assisted => Purpose::Referral { questionnaire: Rc::new(questionnaire_file::default_questionnaire()) },
         // The follow-up build has no referral: `embed.js` loads it only for `mode="follow-up"`.
         _ => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
     };

@@ -109,3 +109,18 @@ fn an_answer_of_the_wrong_shape_reads_as_nothing_as_with_serde() {
     assert_eq!(read(json!({ "reference": 1 }), answer::reference), None);
     assert_eq!(read("<html>Bad gateway</html>", answer::reference), None, "not JSON");
 }
+
+#[wasm_bindgen_test]
+fn the_questionnaire_reads_as_serde_json_reads_it() {
+    use signpost_core::questionnaire::RawQuestionnaire;
+    use signpost_widget::questionnaire_file::{default_questionnaire, raw_questionnaire};
+    let file = signpost_core::DEFAULT_QUESTIONNAIRE;
+    let expected: RawQuestionnaire = serde_json::from_str(file).unwrap();
+    assert_eq!(parse(file).as_ref().and_then(raw_questionnaire), Some(expected));
+    assert_eq!(default_questionnaire(), signpost_core::default_questionnaire());
+    let condition = |json: &str| parse(&format!(r#"{{"id":"q","version":"1","pages":[{{"id":"p","show_if":{json},"questions":[]}}]}}"#)).as_ref().and_then(raw_questionnaire);
+    assert!(condition(r#"{"question":"needs","includes_any":["a","b"]}"#).is_some());
+    for refused in [r#"{"question":"needs"}"#, r#"{"question":"needs","equals":"a","includes":"b"}"#, r#"{"question":"needs","equals":1}"#, r#"{"equals":"a"}"#] {
+        assert_eq!(condition(refused), None, "{refused}");
+    }
+}

@@ -67,41 +67,43 @@ pub struct Questionnaire {
     pages: Vec<Page>,
 }
 
-// The file's shape. `type` stays a string here so an unknown one gets our error, naming the question.
-#[derive(Deserialize)]
+// The file's shape, unchecked. `type` stays a string here so an unknown one gets our error,
+// naming the question. Public so the widget can fill it from the browser's own JSON parser
+// (smaller than serde_json in the wasm) and still have `Questionnaire::from_raw` check it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawQuestionnaire {
+pub struct RawQuestionnaire {
     /// A note for whoever edits the file; ignored.
     #[serde(default, rename = "_comment")]
-    _comment: Option<String>,
-    id: String,
-    version: String,
-    pages: Vec<RawPage>,
+    pub comment: Option<String>,
+    pub id: String,
+    pub version: String,
+    pub pages: Vec<RawPage>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPage {
-    id: String,
+pub struct RawPage {
+    pub id: String,
     #[serde(default)]
-    show_if: Option<Condition>,
-    questions: Vec<RawQuestion>,
+    pub show_if: Option<Condition>,
+    pub questions: Vec<RawQuestion>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawQuestion {
-    id: String,
+pub struct RawQuestion {
+    pub id: String,
     #[serde(rename = "type")]
-    kind: String,
+    pub kind: String,
     #[serde(default)]
-    required: bool,
+    pub required: bool,
     #[serde(default)]
-    options: Vec<String>,
+    pub options: Vec<String>,
     #[serde(default)]
-    max_length: Option<usize>,
+    pub max_length: Option<usize>,
     #[serde(default)]
-    show_if: Option<Condition>,
+    pub show_if: Option<Condition>,
 }
 
 type KindTest = fn(&QuestionKind) -> bool;
@@ -121,6 +123,11 @@ impl Questionnaire {
     pub fn parse(json: &str) -> Result<Self, QuestionnaireError> {
         let raw: RawQuestionnaire =
             serde_json::from_str(json).map_err(|e| QuestionnaireError::Malformed { reason: e.to_string() })?;
+        Self::from_raw(raw)
+    }
+
+    /// Checks a file already read into its shape: every rule `parse` applies after reading.
+    pub fn from_raw(raw: RawQuestionnaire) -> Result<Self, QuestionnaireError> {
         // Pages and questions have ids of their own: a page may share its id with its question.
         let mut page_ids = HashSet::new();
         let mut question_ids = HashSet::new();
