@@ -44,14 +44,13 @@ pub fn new_idempotency_key() -> String {
 /// returns the reference. `on_retry(attempt)` is called before each new attempt.
 #[cfg(feature = "referral")]
 pub async fn send_referral(endpoint: &str, key: &str, referral: &signpost_core::RawReferral, on_retry: impl Fn(u32)) -> Result<String, SendFailure> {
-    let body = serde_json::to_string(referral).expect("a referral always serialises");
+    let body = referral.to_json();
     send_with_retries(endpoint, Some(key), &body, answer::reference, on_retry).await
 }
 
 /// Sends a follow-up check-in. Its link's token is single-use, so it needs no idempotency key:
 /// a retry after a lost answer is refused as used, and says so.
 pub async fn send_checkin(endpoint: &str, checkin: &RawCheckin, on_retry: impl Fn(u32)) -> Result<CheckinResult, SendFailure> {
-    // Written by core, not serde_json: the follow-up build then carries no JSON library.
     let body = checkin.to_json();
     send_with_retries(endpoint, None, &body, answer::checkin_result, on_retry).await
 }

@@ -24,43 +24,6 @@ pub struct RawCheckin {
     pub wellbeing: RawWellbeing,
 }
 
-impl RawCheckin {
-    /// The check-in as JSON, exactly as serde writes it (tested against it). The widget's
-    /// follow-up build sends it with this, so it carries no JSON library: a few KiB less to
-    /// download on the page a returning patient opens.
-    pub fn to_json(&self) -> String {
-        let items: Vec<String> = self.wellbeing.items.iter().map(u8::to_string).collect();
-        format!(
-            r#"{{"schema":{},"language":"{}","wellbeing":{{"instrument":"{}","items":[{}]}}}}"#,
-            json_string(&self.schema),
-            self.language.as_str(),
-            self.wellbeing.instrument.as_str(),
-            items.join(","),
-        )
-    }
-}
-
-/// `text` as a JSON string: quoted, with `"`, `\` and control characters escaped as serde does.
-fn json_string(text: &str) -> String {
-    let mut json = String::with_capacity(text.len() + 2);
-    json.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => json.push_str("\\\""),
-            '\\' => json.push_str("\\\\"),
-            '\n' => json.push_str("\\n"),
-            '\r' => json.push_str("\\r"),
-            '\t' => json.push_str("\\t"),
-            '\u{08}' => json.push_str("\\b"),
-            '\u{0c}' => json.push_str("\\f"),
-            c if c < ' ' => json.push_str(&format!("\\u{:04x}", c as u32)),
-            c => json.push(c),
-        }
-    }
-    json.push('"');
-    json
-}
-
 /// A check-in whose items are a complete, in-range set for the instrument the service asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkin {
@@ -241,19 +204,6 @@ pub fn meaningful_change(instrument: Instrument) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_check_in_is_written_as_serde_writes_it() {
-        use crate::referral::RawWellbeing;
-        for (schema, language, instrument, items) in [
-            (CHECKIN_SCHEMA, Language::En, Instrument::Wemwbs, vec![1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4]),
-            (CHECKIN_SCHEMA, Language::Ar, Instrument::Swemwbs, vec![5; 7]),
-            ("odd \"schema\" \\ \n\r\t\u{08}\u{0c}\u{01}\u{1f} é ✓", Language::Gd, Instrument::Swemwbs, vec![]),
-        ] {
-            let raw = RawCheckin { schema: schema.to_owned(), language, wellbeing: RawWellbeing { instrument, items } };
-            assert_eq!(raw.to_json(), serde_json::to_string(&raw).unwrap());
-        }
-    }
-
     use super::*;
     use crate::score::Score;
     use serde_json::json;

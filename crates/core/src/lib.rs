@@ -10,6 +10,7 @@ pub mod fields;
 pub mod questionnaire;
 pub mod referral;
 pub mod score;
+mod wire;
 
 pub use answers::{AnswerError, AnswerValue, Answers};
 pub use checkin::{
