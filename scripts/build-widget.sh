@@ -22,9 +22,13 @@ build signpost_checkin -- --no-default-features
 
 rm -rf dist
 mkdir -p dist/widget dist/demo
-cp target/wasm-pkg/signpost_{widget,checkin}.js target/wasm-pkg/signpost_{widget,checkin}_bg.wasm dist/widget/
+cp target/wasm-pkg/signpost_{widget,checkin}_bg.wasm dist/widget/
+# The scripts a browser downloads, minified (terser, from npm): wasm-bindgen's glue is half the size.
+for script in target/wasm-pkg/signpost_{widget,checkin}.js static/embed.js; do
+  node_modules/.bin/terser "$script" --module --compress --mangle --output "dist/widget/$(basename "$script")"
+done
 [ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/
-cp static/embed.js static/signpost.css dist/widget/
+cp static/signpost.css dist/widget/
 # Languages other than English are fetched only by those who choose them.
 cp -r static/i18n dist/widget/i18n
 cp index.html dist/
