@@ -6,9 +6,9 @@ use signpost_core::fields::CalendarDate;
 use signpost_core::{Channel, Language};
 use yew::prelude::*;
 
-use crate::components::{exit_now, ExitThisPage, IdleWarning, LanguageSwitcher};
+use crate::components::{exit_now, ExitThisPage, LanguageSwitcher};
 use crate::config::Config;
-use crate::hooks::{use_messages_for, use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_idle_timeout, use_send};
+use crate::hooks::{use_messages_for, use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_send};
 use crate::i18n::{is_rtl, Messages};
 use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step};
 use crate::pages;
@@ -80,8 +80,12 @@ pub fn App(props: &AppProps) -> Html {
     let (messages, shown) = use_messages_for(journey.language, props.assets.clone());
     use_send(journey.clone(), config.clone());
     use_checkin_load(journey.clone(), config.clone(), props.early_lookup.clone());
-    let assisted = config.channel() == Channel::Assisted;
-    use_idle_timeout(journey.clone(), assisted && journey.holds_anything(), config.idle_ms, config.idle_warning_ms);
+    crate::hooks::use_idle_timeout(
+        journey.clone(),
+        config.channel() == Channel::Assisted && journey.holds_anything(),
+        config.idle_ms,
+        config.idle_warning_ms,
+    );
     html! {
         <ContextProvider<Rc<Config>> context={config}>
             <ContextProvider<Words> context={Words { messages, shown }}>
@@ -153,8 +157,8 @@ fn Frame() -> Html {
             <LanguageSwitcher />
             <div class="sp-widget__page" ref={page_ref}>{ page }</div>
             <div class="sp-visually-hidden" role="status" aria-live="polite">{ announcement }</div>
-            if journey.idle_warning {
-                <IdleWarning />
+            if cfg!(feature = "referral") && journey.idle_warning {
+                <crate::components::IdleWarning />
             }
         </section>
     }

@@ -24,6 +24,10 @@ enum Watch {
 /// everything is cleared and the start page shows.
 #[hook]
 pub fn use_idle_timeout(journey: UseReducerHandle<Journey>, active: bool, idle_ms: u32, warning_ms: u32) {
+    // Only assisted mode times out, and the follow-up build has none: it carries none of this.
+    if !cfg!(feature = "referral") {
+        return;
+    }
     let dispatcher = journey.dispatcher();
     let warning = journey.idle_warning;
     use_effect_with((active, warning, idle_ms, warning_ms), move |&(active, warning, idle_ms, warning_ms)| {
