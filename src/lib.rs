@@ -50,7 +50,7 @@ impl Widget {
 /// Renders the widget into `container` (inside the element's shadow root), configured by the
 /// attributes of `host` (the `<signpost-widget>` element); `assets` is the widget's own address,
 /// where the other languages' files are. On a follow-up page, `embed.js` has already asked the
-/// service about the link: `lookup_url` and the promise of its `Response` (or `null`).
+/// service about the link: `lookup_url` and the promise of its answer, `{status, body}` (or `null`).
 #[wasm_bindgen]
 pub fn mount(host: &Element, container: Element, assets: String, lookup_url: Option<String>, lookup: Option<js_sys::Promise>) -> Widget {
     let preferred: Vec<String> = web_sys::window()
@@ -64,7 +64,7 @@ pub fn mount(host: &Element, container: Element, assets: String, lookup_url: Opt
         _ => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
     };
     let setting = Loaded { today: today(), purpose };
-    let early_lookup = lookup_url.zip(lookup).map(|(url, response)| EarlyLookup::new(url, response));
+    let early_lookup = lookup_url.zip(lookup).map(|(url, answer)| EarlyLookup::new(url, answer));
     let props = AppProps { config: Rc::new(config), setting, assets: assets.into(), early_lookup };
     Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
 }

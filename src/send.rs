@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::browser_json;
@@ -60,38 +60,46 @@ pub async fn send_checkin(endpoint: &str, checkin: &RawCheckin, on_retry: impl F
 #[derive(Clone, Debug)]
 pub struct EarlyLookup {
     url: String,
-    response: Rc<RefCell<Option<Promise>>>,
+    answer: Rc<RefCell<Option<Promise>>>,
 }
 
 impl EarlyLookup {
-    pub fn new(url: String, response: Promise) -> Self {
-        Self { url, response: Rc::new(RefCell::new(Some(response))) }
+    pub fn new(url: String, answer: Promise) -> Self {
+        Self { url, answer: Rc::new(RefCell::new(Some(answer))) }
     }
 
-    /// The response to `endpoint`, if this look-up asked it and nothing has taken it yet.
+    /// The answer from `endpoint`, if this look-up asked it and nothing has taken it yet.
     pub fn take_for(&self, endpoint: &str) -> Option<Promise> {
-        (self.url == endpoint).then(|| self.response.borrow_mut().take()).flatten()
+        (self.url == endpoint).then(|| self.answer.borrow_mut().take()).flatten()
     }
 }
 
 impl PartialEq for EarlyLookup {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.response, &other.response)
+        Rc::ptr_eq(&self.answer, &other.answer)
     }
 }
 
-/// What a follow-up link asks, or why it cannot be used; `early` is the answer to a request
-/// `embed.js` already made (`null` when that request failed).
+/// What a follow-up link asks, or why it cannot be used; `early` is the answer to the request
+/// `embed.js` already made: `{status, body}` read in full, or `null` when it failed. Read in full
+/// there, it is ready the moment the widget starts: the questions then draw without a "loading" page.
 pub async fn load_checkin(endpoint: &str, early: Option<Promise>) -> Result<CheckinInfo, Unavailable> {
-    let response = match early {
-        Some(early) => JsFuture::from(early).await.ok().and_then(|r| r.dyn_into::<web_sys::Response>().ok()).map(Response::from),
-        None => Request::get(endpoint).send().await.ok(),
+    let answer = match early {
+        Some(early) => JsFuture::from(early).await.ok().and_then(|answer| {
+            let status = browser_json::member(&answer, "status").as_f64()?;
+            Some((status as u16, browser_json::member(&answer, "body").as_string()))
+        }),
+        None => match Request::get(endpoint).send().await {
+            Ok(response) => Some((response.status(), response.text().await.ok())),
+            Err(_) => None,
+        },
     };
-    let Some(response) = response else { return Err(Unavailable::Unreachable) };
-    match response.status() {
-        200 => read(&response, answer::checkin_info).await.ok_or(Unavailable::Unreachable),
+    let Some((status, body)) = answer else { return Err(Unavailable::Unreachable) };
+    let body = body.as_deref().and_then(browser_json::parse);
+    match status {
+        200 => body.as_ref().and_then(answer::checkin_info).ok_or(Unavailable::Unreachable),
         404 => Err(Unavailable::Unknown),
-        410 => match read(&response, answer::refusal).await {
+        410 => match body.as_ref().and_then(answer::refusal) {
             Some(refusal) if refusal.code == "checkin_used" => Err(Unavailable::Used),
             _ => Err(Unavailable::Expired),
         },

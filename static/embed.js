@@ -32,8 +32,10 @@ function lookUpCheckin(element) {
   if (!token) return undefined;
   const service = (element.getAttribute('service') ?? '').trim().replace(/\/+$/, '');
   const url = `${service}/api/v1/checkins/${token.replace(/[^A-Za-z0-9_-]/g, '')}`;
-  // A failed request resolves to null: the widget then says the service could not be reached.
-  return { url, response: fetch(url).catch(() => null) };
+  // Read in full here, so the answer is ready the moment the widget starts. A failed request
+  // resolves to null: the widget then says the service could not be reached.
+  const answer = fetch(url).then(async (response) => ({ status: response.status, body: await response.text() }));
+  return { url, answer: answer.catch(() => null) };
 }
 
 class SignpostWidget extends HTMLElement {
@@ -50,7 +52,7 @@ class SignpostWidget extends HTMLElement {
     container.className = 'sp-root';
     root.append(style, container);
     ready.then((glue) => {
-      if (this.isConnected) this.widget = glue.mount(this, container, here.href, lookup?.url, lookup?.response);
+      if (this.isConnected) this.widget = glue.mount(this, container, here.href, lookup?.url, lookup?.answer);
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';
       console.error('signpost: the widget failed to load', error);
