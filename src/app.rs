@@ -145,7 +145,7 @@ fn Frame() -> Html {
         }
     };
     html! {
-        <section class={classes!("sp-widget", (journey.setting.channel == Channel::Assisted).then_some("sp-widget--touch"))} {lang} {dir} aria-label={messages.t("widget.name").to_owned()}>
+        <section class={crate::components::class_list([Some("sp-widget"), (journey.setting.channel == Channel::Assisted).then_some("sp-widget--touch")])} {lang} {dir} aria-label={messages.t("widget.name").to_owned()}>
             <div class="sp-widget__bar">
                 <ExitThisPage />
                 if !journey.urgent_help_open {

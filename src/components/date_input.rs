@@ -50,7 +50,7 @@ pub fn DateInput(props: &DateInputProps) -> Html {
                         html! {
                             <div class="sp-date-input__item">
                                 <label class="sp-label sp-date-input__label" for={input_id.clone()}>{ messages.t(&format!("common.{part}")).to_owned() }</label>
-                                <input class={classes!("sp-input", format!("sp-input--width-{width}"), props.error.is_some().then_some("sp-input--error"))}
+                                <input class={super::class_list([Some("sp-input"), Some(&format!("sp-input--width-{width}")), props.error.is_some().then_some("sp-input--error")])}
                                     id={input_id} name={format!("{}-{part}", props.field)} type="text" inputmode="numeric"
                                     autocomplete={autocomplete} aria-invalid={props.error.is_some().then_some("true")}
                                     value={value.to_owned()} {oninput} />

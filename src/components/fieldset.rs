@@ -25,7 +25,7 @@ pub fn Fieldset(props: &FieldsetProps) -> Html {
     let id = &props.id;
     let describedby = described_by(id, props.hint.is_some(), props.error.is_some());
     html! {
-        <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
+        <div class={super::class_list([Some("sp-form-group"), props.error.is_some().then_some("sp-form-group--error")])}>
             <fieldset class="sp-fieldset" aria-describedby={describedby}>
                 <Legend text={props.legend.clone()} heading={props.heading} />
                 if let Some(hint) = &props.hint {

@@ -24,7 +24,7 @@ pub fn Labelled(props: &LabelledProps) -> Html {
     let id = &props.id;
     let label = html! { <label class="sp-label" for={id.clone()}>{ props.label.clone() }</label> };
     html! {
-        <div class={classes!("sp-form-group", props.error.is_some().then_some("sp-form-group--error"))}>
+        <div class={super::class_list([Some("sp-form-group"), props.error.is_some().then_some("sp-form-group--error")])}>
             if props.heading {
                 <h1 class="sp-label-wrapper" tabindex="-1">{ label }</h1>
             } else {

@@ -72,10 +72,10 @@ pub fn ScoreChart(props: &ScoreChartProps) -> Html {
                     let share = ((point.score - low) / (high - low)).clamp(0.0, 1.0);
                     let bar = 8.0 + share * (BASE - 30.0);
                     let x = slot * index as f64 + slot * 0.25;
-                    let kind = if point.kind == ScoreKind::Baseline { "sp-chart__bar--baseline" } else { "sp-chart__bar--now" };
+                    let class = if point.kind == ScoreKind::Baseline { "sp-chart__bar sp-chart__bar--baseline" } else { "sp-chart__bar sp-chart__bar--now" };
                     html! {
                         <g aria-hidden="true">
-                            <rect class={classes!("sp-chart__bar", kind)} x={px(x)} y={px(BASE - bar)} width={px(slot * 0.5)} height={px(bar)} />
+                            <rect {class} x={px(x)} y={px(BASE - bar)} width={px(slot * 0.5)} height={px(bar)} />
                             <text class="sp-chart__value" x={px(x + slot * 0.25)} y={px(BASE - bar - 6.0)} text-anchor="middle">{ format_score(point.score) }</text>
                             <text class="sp-chart__label" x={px(x + slot * 0.25)} y="150" text-anchor="middle">{ label(point) }</text>
                         </g>

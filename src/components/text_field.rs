@@ -68,13 +68,13 @@ pub fn TextField(props: &TextFieldProps) -> Html {
     let error_class = props.error.is_some().then_some("sp-input--error");
     let control = if props.kind == InputKind::LongText {
         html! {
-            <textarea class={classes!("sp-textarea", error_class)} id={id.clone()} name={props.field.clone()} rows="4"
+            <textarea class={super::class_list([Some("sp-textarea"), error_class])} id={id.clone()} name={props.field.clone()} rows="4"
                 autocomplete={props.autocomplete.clone()} aria-describedby={describedby} aria-invalid={invalid}
                 value={props.value.clone()} {oninput} />
         }
     } else {
         html! {
-            <input class={classes!("sp-input", props.kind.width_class(), error_class)}
+            <input class={super::class_list([Some("sp-input"), props.kind.width_class(), error_class])}
                 id={id.clone()} name={props.field.clone()} type={props.kind.input_type()}
                 autocomplete={props.autocomplete.clone()} spellcheck="false"
                 aria-describedby={describedby} aria-invalid={invalid}
