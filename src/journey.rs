@@ -6,7 +6,6 @@
 mod referral;
 mod follow_up;
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use signpost_core::checkin::{CheckinInfo, CheckinResult};
@@ -156,7 +155,9 @@ pub struct Journey {
     /// Every answer given, kept when going back; hidden questions' answers are not sent.
     pub answers: Answers,
     pub wellbeing: Option<Wellbeing>,
-    pub consent: BTreeSet<ConsentPurpose>,
+    /// What the person agreed to, in `ConsentPurpose`'s order, each once. A sorted `Vec`: a
+    /// `BTreeSet` of three values cost the wasm 6 KiB of tree code.
+    pub consent: Vec<ConsentPurpose>,
     pub problems: Vec<Problem>,
     /// Set by a Change link on the check-answers page: Continue goes back there.
     pub changing: bool,
@@ -232,7 +233,7 @@ impl Journey {
             step: Step::Start,
             answers: Answers::new(),
             wellbeing,
-            consent: BTreeSet::new(),
+            consent: Vec::new(),
             problems: Vec::new(),
             changing: false,
             idempotency_key: None,
@@ -294,7 +295,7 @@ impl Journey {
         }
         let before = (self.answers.clone(), self.wellbeing.clone(), self.consent.clone());
         change(&mut self);
-        if (self.answers.clone(), self.wellbeing.clone(), self.consent.clone()) != before {
+        if (&self.answers, &self.wellbeing, &self.consent) != (&before.0, &before.1, &before.2) {
             self.idempotency_key = None;
         }
         self

@@ -110,7 +110,7 @@ impl Journey {
             },
             answers: canonical,
             wellbeing,
-            consent: RawConsent { version: CONSENT_VERSION.to_owned(), purposes: self.consent.iter().copied().collect() },
+            consent: RawConsent { version: CONSENT_VERSION.to_owned(), purposes: self.consent.clone() },
         }
     }
 
@@ -220,9 +220,12 @@ impl Journey {
             },
             Action::SetConsent(purpose, agreed) => self.change_answers(|j| {
                 if agreed {
-                    j.consent.insert(purpose);
+                    if !j.consent.contains(&purpose) {
+                        j.consent.push(purpose);
+                        j.consent.sort_unstable();
+                    }
                 } else {
-                    j.consent.remove(&purpose);
+                    j.consent.retain(|p| *p != purpose);
                 }
             }),
             Action::Continue => match self.step {
