@@ -136,8 +136,8 @@ impl Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use signpost_core::questionnaire::QuestionKind;
-    use signpost_core::{default_questionnaire, AnswerError};
+    #[cfg(feature = "referral")]
+    use signpost_core::{default_questionnaire, questionnaire::QuestionKind, AnswerError};
     use std::collections::HashMap;
     use std::path::Path;
 
@@ -217,6 +217,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "referral")]
     fn placeholders(text: &str) -> Vec<&str> {
         let mut found: Vec<&str> = text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
         found.sort_unstable();

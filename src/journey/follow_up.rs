@@ -80,3 +80,6 @@ impl Journey {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
