@@ -12,7 +12,9 @@ use signpost_core::checkin::{CheckinInfo, CheckinResult};
 use signpost_core::fields::CalendarDate;
 #[cfg(feature = "referral")]
 use signpost_core::Questionnaire;
-use signpost_core::{AnswerError, Answers, Channel, ConsentPurpose, Instrument, Language};
+#[cfg(feature = "referral")]
+use signpost_core::Answers;
+use signpost_core::{AnswerError, Channel, ConsentPurpose, Instrument, Language};
 use yew::Reducible;
 
 /// Where the person is in the journey.
@@ -153,10 +155,13 @@ pub struct Journey {
     /// The language the widget speaks now; the person may change it on any page.
     pub language: Language,
     /// Every answer given, kept when going back; hidden questions' answers are not sent.
+    /// A referral's only (as is `consent`): the follow-up build carries neither, nor their code.
+    #[cfg(feature = "referral")]
     pub answers: Answers,
     pub wellbeing: Option<Wellbeing>,
     /// What the person agreed to, in `ConsentPurpose`'s order, each once. A sorted `Vec`: a
     /// `BTreeSet` of three values cost the wasm 6 KiB of tree code.
+    #[cfg(feature = "referral")]
     pub consent: Vec<ConsentPurpose>,
     pub problems: Vec<Problem>,
     /// Set by a Change link on the check-answers page: Continue goes back there.
@@ -231,8 +236,10 @@ impl Journey {
             language: setting.language,
             setting,
             step: Step::Start,
+            #[cfg(feature = "referral")]
             answers: Answers::new(),
             wellbeing,
+            #[cfg(feature = "referral")]
             consent: Vec::new(),
             problems: Vec::new(),
             changing: false,
@@ -293,12 +300,23 @@ impl Journey {
         if !self.answering() {
             return self;
         }
-        let before = (self.answers.clone(), self.wellbeing.clone(), self.consent.clone());
+        let before = self.answered();
         change(&mut self);
-        if (&self.answers, &self.wellbeing, &self.consent) != (&before.0, &before.1, &before.2) {
+        if self.answered() != before {
             self.idempotency_key = None;
         }
         self
+    }
+
+    /// Everything the person has answered: what an idempotency key stands for.
+    #[cfg(feature = "referral")]
+    fn answered(&self) -> (Answers, Option<Wellbeing>, Vec<ConsentPurpose>) {
+        (self.answers.clone(), self.wellbeing.clone(), self.consent.clone())
+    }
+
+    #[cfg(not(feature = "referral"))]
+    fn answered(&self) -> Option<Wellbeing> {
+        self.wellbeing.clone()
     }
 
     fn go_to(mut self, step: Step) -> Self {

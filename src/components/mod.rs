@@ -13,6 +13,7 @@ mod idle_warning;
 mod labelled;
 mod language_switcher;
 mod progress;
+#[cfg(feature = "referral")]
 mod question_field;
 mod question_page;
 mod score_chart;
@@ -30,6 +31,7 @@ pub use idle_warning::IdleWarning;
 pub use labelled::Labelled;
 pub use language_switcher::LanguageSwitcher;
 pub use progress::Progress;
+#[cfg(feature = "referral")]
 pub use question_field::QuestionField;
 pub use question_page::{problem_message, QuestionPage};
 pub use score_chart::{format_score, ScoreChart};
