@@ -43,8 +43,11 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
     let label = props.submit_label.clone().unwrap_or_else(|| messages.t("common.continue").to_owned().into());
     html! {
         <>
-            <BackLink />
-            <Progress />
+            // A follow-up's one page has neither: its build leaves them out.
+            if cfg!(feature = "referral") {
+                <BackLink />
+                <Progress />
+            }
             <ErrorSummary {items} />
             <form class="sp-form" novalidate=true {onsubmit}>
                 { props.children.clone() }
