@@ -16,15 +16,16 @@ use signpost_core::{Responses, Score};
 use crate::error::AppError;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
+/// The schema's migrations, oldest first.
+const MIGRATIONS: [&str; 4] = [
+    include_str!("../migrations/0001_referrals.sql"),
+    include_str!("../migrations/0002_questionnaire_and_wellbeing.sql"),
+    include_str!("../migrations/0003_organisation.sql"),
+    include_str!("../migrations/0004_checkins.sql"),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../migrations/0001_referrals.sql")),
-        M::up(include_str!(
-            "../migrations/0002_questionnaire_and_wellbeing.sql"
-        )),
-        M::up(include_str!("../migrations/0003_organisation.sql")),
-        M::up(include_str!("../migrations/0004_checkins.sql")),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
 /// How long a statement waits for another process (the CLI, a backup) to release the database.
@@ -422,6 +423,47 @@ mod tests {
         (dir, db)
     }
 
+    /// Stores `new` under `reference` and reads it back.
+    fn store_and_find(db: &Db, new: &NewReferral, reference: &str) -> StoredReferral {
+        db.call_blocking(|conn| {
+            store(conn, new, || reference.into())?;
+            find(conn, reference)
+        })
+        .unwrap()
+        .expect("just stored")
+    }
+
+    fn is_constraint_violation<T: std::fmt::Debug>(result: &rusqlite::Result<T>) -> bool {
+        matches!(result, Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation)
+    }
+
+    /// A database made by the first `applied` migrations holding one referral, `SP-2222-3333`,
+    /// with the given channel, language and body, then opened as the service opens it.
+    fn database_from_before(
+        applied: usize,
+        channel: &str,
+        language: &str,
+        body: &str,
+    ) -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        Migrations::new(MIGRATIONS[..applied].iter().map(|sql| M::up(sql)).collect())
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, practice,
+                 channel, language, consent_version, consent_purposes, consented_at, body)
+             VALUES ('SP-2222-3333', 'old', ?1, '2026-11-20T09:00:00.000Z', '43210', ?2, ?3,
+                 '2026-11-01', '[\"share_with_service\",\"contact_me\"]', '2026-11-20T09:00:00.000Z', ?4)",
+            rusqlite::params!["a".repeat(64), channel, language, body],
+        )
+        .unwrap();
+        drop(conn);
+        let db = Db::open(&path).unwrap();
+        (dir, db)
+    }
+
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
@@ -517,13 +559,7 @@ mod tests {
         new.wellbeing = Some(Wellbeing::score(
             &Responses::parse(Instrument::Swemwbs, &[5, 4, 3, 2, 1, 2, 3]).unwrap(),
         ));
-        let stored = db
-            .call_blocking(|conn| {
-                store(conn, &new, || "SP-AAAA-AAAA".into())?;
-                find(conn, "SP-AAAA-AAAA")
-            })
-            .unwrap()
-            .unwrap();
+        let stored = store_and_find(&db, &new, "SP-AAAA-AAAA");
         assert_eq!(stored.wellbeing, new.wellbeing);
         assert_eq!(
             stored.questionnaire,
@@ -541,34 +577,13 @@ mod tests {
                 [],
             )
         });
-        assert!(
-            matches!(&stored, Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation),
-            "{stored:?}"
-        );
+        assert!(is_constraint_violation(&stored), "{stored:?}");
     }
 
     #[test]
     fn a_database_made_by_the_first_migration_is_brought_up_to_date() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        {
-            let mut conn = Connection::open(&path).unwrap();
-            Migrations::new(vec![M::up(include_str!(
-                "../migrations/0001_referrals.sql"
-            ))])
-            .to_latest(&mut conn)
-            .unwrap();
-            conn.execute(
-                "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, practice,
-                     channel, language, consent_version, consent_purposes, consented_at, body)
-                 VALUES ('SP-2222-3333', 'old', ?1, '2026-11-20T09:00:00.000Z', '43210', 'self', 'en',
-                     '2026-11-01', '[\"share_with_service\",\"contact_me\"]', '2026-11-20T09:00:00.000Z',
-                     '{\"person\":{\"name\":\"Morag Campbell\"}}')",
-                ["a".repeat(64)],
-            )
-            .unwrap();
-        }
-        let db = Db::open(&path).unwrap();
+        let (_dir, db) =
+            database_from_before(1, "self", "en", r#"{"person":{"name":"Morag Campbell"}}"#);
         let old = db
             .call_blocking(|conn| find(conn, "SP-2222-3333"))
             .unwrap()
@@ -582,13 +597,7 @@ mod tests {
         new.wellbeing = Some(Wellbeing::score(
             &Responses::parse(Instrument::Wemwbs, &[4; 14]).unwrap(),
         ));
-        let stored = db
-            .call_blocking(|conn| {
-                store(conn, &new, || "SP-4444-5555".into())?;
-                find(conn, "SP-4444-5555")
-            })
-            .unwrap()
-            .unwrap();
+        let stored = store_and_find(&db, &new, "SP-4444-5555");
         assert_eq!(stored.wellbeing.map(|w| w.score), Some(56.0));
     }
 
@@ -598,49 +607,19 @@ mod tests {
         let mut assisted = new_referral("assisted", 'a');
         assisted.channel = "assisted".into();
         assisted.organisation = Some("Southside Foodbank".into());
-        let stored = db
-            .call_blocking(|conn| {
-                store(conn, &assisted, || "SP-AAAA-AAAA".into())?;
-                find(conn, "SP-AAAA-AAAA")
-            })
-            .unwrap()
-            .unwrap();
+        let stored = store_and_find(&db, &assisted, "SP-AAAA-AAAA");
         assert_eq!(stored.organisation.as_deref(), Some("Southside Foodbank"));
 
         // The database refuses what signpost-core refuses: a self-referral naming an organisation.
         let mut self_with = new_referral("self", 'b');
         self_with.organisation = Some("Southside Foodbank".into());
         let refused = db.call_blocking(|conn| store(conn, &self_with, || "SP-BBBB-BBBB".into()));
-        assert!(
-            matches!(&refused, Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation),
-            "{refused:?}"
-        );
+        assert!(is_constraint_violation(&refused), "{refused:?}");
     }
 
     #[test]
     fn an_assisted_referral_from_before_0003_has_no_organisation() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        {
-            let mut conn = Connection::open(&path).unwrap();
-            Migrations::new(vec![
-                M::up(include_str!("../migrations/0001_referrals.sql")),
-                M::up(include_str!(
-                    "../migrations/0002_questionnaire_and_wellbeing.sql"
-                )),
-            ])
-            .to_latest(&mut conn)
-            .unwrap();
-            conn.execute(
-                "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, practice,
-                     channel, language, consent_version, consent_purposes, consented_at, body)
-                 VALUES ('SP-2222-3333', 'old', ?1, '2026-11-20T09:00:00.000Z', '43210', 'assisted', 'ar',
-                     '2026-11-01', '[\"share_with_service\",\"contact_me\"]', '2026-11-20T09:00:00.000Z', '{}')",
-                ["a".repeat(64)],
-            )
-            .unwrap();
-        }
-        let db = Db::open(&path).unwrap();
+        let (_dir, db) = database_from_before(2, "assisted", "ar", "{}");
         let old = db
             .call_blocking(|conn| find(conn, "SP-2222-3333"))
             .unwrap()

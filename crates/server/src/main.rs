@@ -298,7 +298,11 @@ fn shown(stored: StoredReferral) -> Result<ShownReferral, serde_json::Error> {
     let referral: Value = serde_json::from_str(&stored.body)?;
     let safe_contact = SAFE_CONTACT_QUESTIONS
         .iter()
-        .filter_map(|id| referral["answers"].get(id).map(|answer| (id.to_string(), answer.clone())))
+        .filter_map(|id| {
+            referral["answers"]
+                .get(id)
+                .map(|answer| (id.to_string(), answer.clone()))
+        })
         .collect();
     Ok(ShownReferral {
         reference: stored.reference,

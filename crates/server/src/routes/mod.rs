@@ -42,17 +42,20 @@ pub fn router(state: AppState) -> Router {
     // internal error once, with its cause, and ServeDir logs its own I/O errors.
     // The widget's own files need CORS too: a practice website on another origin loads the
     // module script, the wasm and the language files from here with CORS requests.
-    site::router(&state.config).layer(cors(&state.config)).nest("/api", api).layer(
-        TraceLayer::new_for_http()
-            .make_span_with(|request: &Request| {
-                tracing::debug_span!(
-                    "request",
-                    method = %request.method(),
-                    path = %redacted_path(request.uri().path()),
-                )
-            })
-            .on_failure(()),
-    )
+    site::router(&state.config)
+        .layer(cors(&state.config))
+        .nest("/api", api)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    tracing::debug_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %redacted_path(request.uri().path()),
+                    )
+                })
+                .on_failure(()),
+        )
 }
 
 /// A follow-up link's token opens someone's check-in: the trace names the route, not the token.

@@ -96,13 +96,20 @@ async fn by_default_no_other_origin_is_allowed() {
 #[tokio::test]
 async fn a_configured_origin_may_load_the_widget_files_and_no_other_may() {
     let app = app_allowing_the_practice();
-    for (origin, allowed) in [(PRACTICE, Some(PRACTICE)), ("https://elsewhere.example", None)] {
+    for (origin, allowed) in [
+        (PRACTICE, Some(PRACTICE)),
+        ("https://elsewhere.example", None),
+    ] {
         let request = Request::builder()
             .uri("/widget/embed.js")
             .header(header::ORIGIN, origin)
             .body(Body::empty())
             .unwrap();
         let response = app.send(request).await;
-        assert_eq!(response.header("access-control-allow-origin"), allowed, "{origin}");
+        assert_eq!(
+            response.header("access-control-allow-origin"),
+            allowed,
+            "{origin}"
+        );
     }
 }
