@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::{json, Value};
 use signpost_core::{Responses, Score};
@@ -22,15 +22,13 @@ pub fn show(reference: &str, db: &Path) -> std::process::Output {
         .unwrap()
 }
 
-#[tokio::test]
-async fn serve_then_show_the_stored_referral_then_stop() {
-    let dir = tempfile::tempdir().unwrap();
-    // The database's folder does not exist yet: `serve` makes it.
-    let db = dir.path().join("data/signpost.db");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--site"])
-        .arg(dir.path().join("no-site"))
-        .env("SIGNPOST_DB", &db)
+/// Starts `signpost-server serve` as `configure` sets it up, with its stdout piped; returns the
+/// child and the address from its first line, "signpost-server listening on …".
+fn serve(configure: impl FnOnce(&mut Command)) -> (Child, String) {
+    let mut command = Command::new(BIN);
+    command.args(["serve", "--addr", "127.0.0.1:0"]);
+    configure(&mut command);
+    let mut child = command
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -43,7 +41,22 @@ async fn serve_then_show_the_stored_referral_then_stop() {
     let base = line
         .trim()
         .strip_prefix("signpost-server listening on ")
-        .unwrap_or_else(|| panic!("{line:?}"));
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_owned();
+    (child, base)
+}
+
+#[tokio::test]
+async fn serve_then_show_the_stored_referral_then_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    // The database's folder does not exist yet: `serve` makes it.
+    let db = dir.path().join("data/signpost.db");
+    let (mut child, base) = serve(|command| {
+        command
+            .arg("--site")
+            .arg(dir.path().join("no-site"))
+            .env("SIGNPOST_DB", &db);
+    });
     assert!(
         base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
         "{base}"
@@ -186,24 +199,13 @@ fn serve_refuses_to_start_with_a_broken_questionnaire() {
 async fn serve_checks_referrals_against_its_own_questionnaire() {
     let dir = tempfile::tempdir().unwrap();
     let path = questionnaire_file(dir.path(), |json| json["version"] = "local-3".into());
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--questionnaire"])
-        .arg(&path)
-        .arg("--db")
-        .arg(dir.path().join("signpost.db"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("signpost-server listening on ")
-        .unwrap_or_else(|| panic!("{line:?}"));
+    let (mut child, base) = serve(|command| {
+        command
+            .arg("--questionnaire")
+            .arg(&path)
+            .arg("--db")
+            .arg(dir.path().join("signpost.db"));
+    });
 
     let mut body = valid_fixture().json();
     let post = |key: &'static str, body: String| {

@@ -57,6 +57,11 @@ impl TestApp {
         write_site(&site);
         let mut config = Config::new(site);
         adjust(&mut config);
+        Self::open(dir, config, questionnaire)
+    }
+
+    /// Opens (and migrates) `dir/signpost.db` and builds the service on it.
+    fn open(dir: TempDir, config: Config, questionnaire: Questionnaire) -> Self {
         let db = Db::open(&dir.path().join("signpost.db")).expect("the database opens");
         let router = app(AppState::new(
             db.clone(),
@@ -92,19 +97,7 @@ impl TestApp {
         } = self;
         drop(router);
         drop(db);
-        let db = Db::open(&dir.path().join("signpost.db")).expect("the database reopens");
-        let router = app(AppState::new(
-            db.clone(),
-            config.clone(),
-            questionnaire.clone(),
-        ));
-        TestApp {
-            dir,
-            router,
-            db,
-            config,
-            questionnaire,
-        }
+        Self::open(dir, config, questionnaire)
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
