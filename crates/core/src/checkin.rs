@@ -352,19 +352,10 @@ mod tests {
 
     #[test]
     fn meaningful_agrees_with_core_scoring_for_every_swemwbs_pair() {
-        let items = |raw: u8| {
-            let mut items = [1u8; 7];
-            let mut extra = raw - 7;
-            for item in items.iter_mut() {
-                let add = extra.min(4);
-                *item += add;
-                extra -= add;
-            }
-            items
-        };
+        use crate::score::items_summing_to;
         for from in 7..=35 {
             for to in 7..=35 {
-                let (a, b) = (items(from), items(to));
+                let (a, b) = (items_summing_to(from), items_summing_to(to));
                 let result = CheckinResult::new(
                     Instrument::Swemwbs,
                     vec![point("a", swemwbs_metric(&a), ScoreKind::Baseline), point("b", swemwbs_metric(&b), ScoreKind::FollowUp)],

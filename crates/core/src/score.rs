@@ -119,21 +119,22 @@ fn swemwbs_metric(raw: u8) -> f32 {
         .expect("the conversion table covers every raw score from 7 to 35")
 }
 
+/// Seven SWEMWBS answers whose sum is `raw` (7 to 35): start from all 1s and add. For tests.
+#[cfg(test)]
+pub(crate) fn items_summing_to(raw: u8) -> [u8; 7] {
+    let mut items = [1u8; 7];
+    let mut extra = raw - 7;
+    for item in items.iter_mut() {
+        let add = extra.min(4);
+        *item += add;
+        extra -= add;
+    }
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Seven SWEMWBS answers whose sum is `raw`: start from all 1s and add.
-    fn items_summing_to(raw: u8) -> [u8; 7] {
-        let mut items = [1u8; 7];
-        let mut extra = raw - 7;
-        for item in items.iter_mut() {
-            let add = extra.min(4);
-            *item += add;
-            extra -= add;
-        }
-        items
-    }
 
     #[test]
     fn every_swemwbs_raw_score_converts_as_published() {
