@@ -1,8 +1,6 @@
 // One cold journey on one page in one profile: headless Debian Chromium through playwright-core,
 // a fresh context, the cache disabled, the profile's CPU and network throttling through CDP.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 
 const probeSource = readFileSync(new URL('./probe.js', import.meta.url), 'utf8');
 
@@ -16,15 +14,8 @@ export const PROFILES = {
   },
 };
 
-/** Debian's Chromium, headless, with the flags this closed network needs (as tests/journeys/harness.mjs). */
-export async function launchBrowser() {
-  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-  return chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
+// Debian's Chromium, headless, with the flags this closed network needs: the browser journeys' own.
+export { launchBrowser } from '../../tests/journeys/harness.mjs';
 
 /** The value a scripted person picks for item n (1–14): a spread over the five options. */
 export const answerFor = (n) => ((n * 3) % 5) + 1;
