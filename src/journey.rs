@@ -300,6 +300,11 @@ impl Journey {
         if !self.answering() {
             return self;
         }
+        // Only a key already made needs the check: copying every answer on each keystroke does not.
+        if self.idempotency_key.is_none() {
+            change(&mut self);
+            return self;
+        }
         let before = self.answered();
         change(&mut self);
         if self.answered() != before {
