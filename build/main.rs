@@ -12,10 +12,19 @@ use serde_json::Value;
 
 fn main() {
     let referral = std::env::var_os("CARGO_FEATURE_REFERRAL").is_some();
-    write("english.rs", &i18n::english(&read("static/i18n/en.json"), referral));
-    let (wemwbs, swemwbs) = (read("static/instruments/wemwbs.en.json"), read("static/instruments/swemwbs.en.json"));
+    write(
+        "english.rs",
+        &i18n::english(&read("static/i18n/en.json"), referral),
+    );
+    let (wemwbs, swemwbs) = (
+        read("static/instruments/wemwbs.en.json"),
+        read("static/instruments/swemwbs.en.json"),
+    );
     write("instruments.rs", &instruments::scales(&wemwbs, &swemwbs));
-    write("crisis_lines.rs", &crisis_lines::lines(&read("static/crisis-lines.json")));
+    write(
+        "crisis_lines.rs",
+        &crisis_lines::lines(&read("static/crisis-lines.json")),
+    );
 }
 
 /// A data file's JSON. Cargo runs this script again whenever the file changes.
@@ -39,15 +48,22 @@ fn literal(words: &str) -> String {
 
 /// `object[key]` as a string; a build that cannot find it stops, naming the key and the object.
 fn text<'a>(object: &'a Value, key: &str) -> &'a str {
-    object[key].as_str().unwrap_or_else(|| panic!("{key:?} should be a string in {object}"))
+    object[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key:?} should be a string in {object}"))
 }
 
 /// `object[key]` as a list.
 fn list<'a>(object: &'a Value, key: &str) -> &'a [Value] {
-    object[key].as_array().unwrap_or_else(|| panic!("{key:?} should be a list in {object}"))
+    object[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key:?} should be a list in {object}"))
 }
 
 /// `object[key]` as a small whole number (an item's number, an answer's value).
 fn number(object: &Value, key: &str) -> u8 {
-    object[key].as_u64().and_then(|n| u8::try_from(n).ok()).unwrap_or_else(|| panic!("{key:?} should be 0 to 255 in {object}"))
+    object[key]
+        .as_u64()
+        .and_then(|n| u8::try_from(n).ok())
+        .unwrap_or_else(|| panic!("{key:?} should be 0 to 255 in {object}"))
 }

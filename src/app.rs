@@ -8,7 +8,10 @@ use yew::prelude::*;
 
 use crate::components::{exit_now, ExitThisPage, LanguageSwitcher};
 use crate::config::Config;
-use crate::hooks::{use_messages_for, use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_send};
+use crate::hooks::{
+    use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_messages_for,
+    use_send,
+};
 use crate::i18n::{is_rtl, Messages};
 use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step};
 use crate::pages;
@@ -23,7 +26,9 @@ pub fn use_journey() -> JourneyContext {
 
 #[hook]
 pub fn use_messages() -> Messages {
-    use_context::<Words>().expect("App provides the words").messages
+    use_context::<Words>()
+        .expect("App provides the words")
+        .messages
 }
 
 #[hook]
@@ -113,13 +118,29 @@ fn Frame() -> Html {
         })
     });
     // A new language re-reads the page from its heading too: the button pressed becomes plain text.
-    let focus_key = (journey.step.clone(), journey.urgent_help_open, journey.problems.clone(), shown);
+    let focus_key = (
+        journey.step.clone(),
+        journey.urgent_help_open,
+        journey.problems.clone(),
+        shown,
+    );
     use_focus_on_change(focus_key, page_ref.clone());
-    use_error_title(!journey.problems.is_empty(), messages.t("common.error_prefix").to_owned());
+    use_error_title(
+        !journey.problems.is_empty(),
+        messages.t("common.error_prefix").to_owned(),
+    );
     // Told politely after each move, alongside the heading that takes focus: where the person is.
     let announcement = journey
         .progress()
-        .map(|(current, total)| messages.tf("common.step_of", &[("current", &current.to_string()), ("total", &total.to_string())]))
+        .map(|(current, total)| {
+            messages.tf(
+                "common.step_of",
+                &[
+                    ("current", &current.to_string()),
+                    ("total", &total.to_string()),
+                ],
+            )
+        })
         .unwrap_or_default();
 
     let open_urgent_help = {
@@ -134,9 +155,13 @@ fn Frame() -> Html {
         match &journey.step {
             Step::Sending(delivery) => html! { <pages::Sending delivery={delivery.clone()} /> },
             Step::FollowUp(FollowUpStep::Loading) => html! { <pages::FollowUpLoading /> },
-            Step::FollowUp(FollowUpStep::Unavailable(reason)) => html! { <pages::FollowUpUnavailable reason={*reason} /> },
+            Step::FollowUp(FollowUpStep::Unavailable(reason)) => {
+                html! { <pages::FollowUpUnavailable reason={*reason} /> }
+            }
             Step::FollowUp(FollowUpStep::Questions) => html! { <pages::Wellbeing /> },
-            Step::FollowUp(FollowUpStep::Result(result)) => html! { <pages::FollowUpResult result={result.clone()} /> },
+            Step::FollowUp(FollowUpStep::Result(result)) => {
+                html! { <pages::FollowUpResult result={result.clone()} /> }
+            }
             #[cfg(feature = "referral")]
             step => pages::referral_page(&journey, step),
             // Only a referral reaches the other steps, and this build has none.

@@ -38,14 +38,18 @@ pub const DEFAULT_IDLE_SECONDS: u32 = 180;
 pub const DEFAULT_IDLE_WARNING_SECONDS: u32 = 60;
 
 /// Advice on hiding what you have looked at online, for people whose devices are watched.
-pub const DEFAULT_SAFE_BROWSING_URL: &str = "https://www.womensaid.org.uk/cover-your-tracks-online/";
+pub const DEFAULT_SAFE_BROWSING_URL: &str =
+    "https://www.womensaid.org.uk/cover-your-tracks-online/";
 
 impl Config {
     /// Reads the attributes through `attribute`, so the rules are testable without a browser.
     /// Unknown or missing values fall back to safe defaults rather than breaking the widget.
     /// The language is the `lang` attribute's, else the first of the browser's preferred
     /// languages that Signpost speaks, else English.
-    pub fn from_attributes(attribute: impl Fn(&str) -> Option<String>, preferred: &[String]) -> Self {
+    pub fn from_attributes(
+        attribute: impl Fn(&str) -> Option<String>,
+        preferred: &[String],
+    ) -> Self {
         let mode = match attribute("mode").as_deref().map(str::trim) {
             Some("assisted") => Mode::Assisted,
             Some("follow-up") => Mode::FollowUp,
@@ -69,15 +73,25 @@ impl Config {
             _ => Some(Instrument::Wemwbs),
         };
         let seconds = |name: &str, default: u32| {
-            attribute(name).and_then(|s| s.trim().parse::<u32>().ok()).filter(|s| *s > 0).unwrap_or(default) * 1000
+            attribute(name)
+                .and_then(|s| s.trim().parse::<u32>().ok())
+                .filter(|s| *s > 0)
+                .unwrap_or(default)
+                * 1000
         };
         Self {
-            organisation: attribute("organisation").map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()),
+            organisation: attribute("organisation")
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty()),
             idle_ms: seconds("idle-timeout", DEFAULT_IDLE_SECONDS),
             idle_warning_ms: seconds("idle-warning", DEFAULT_IDLE_WARNING_SECONDS),
             instrument,
             safe_browsing_url,
-            service: attribute("service").unwrap_or_default().trim().trim_end_matches('/').to_owned(),
+            service: attribute("service")
+                .unwrap_or_default()
+                .trim()
+                .trim_end_matches('/')
+                .to_owned(),
             practice: attribute("practice").unwrap_or_default().trim().to_owned(),
             mode,
             language,
@@ -99,7 +113,10 @@ impl Config {
     /// A follow-up link's address at the service. Tokens are URL-safe base64, so they need no
     /// escaping; anything else is refused by the service as unknown.
     pub fn checkin_endpoint(&self, token: &str) -> String {
-        let token: String = token.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        let token: String = token
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
         format!("{}/api/v1/checkins/{token}", self.service)
     }
 }
@@ -126,14 +143,31 @@ mod tests {
 
     fn config_preferring(pairs: &[(&str, &str)], preferred: &[&str]) -> Config {
         let preferred: Vec<String> = preferred.iter().map(|s| s.to_string()).collect();
-        Config::from_attributes(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()), &preferred)
+        Config::from_attributes(
+            |name| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            },
+            &preferred,
+        )
     }
 
     #[test]
     fn the_language_is_the_attribute_then_the_browser_then_english() {
-        assert_eq!(config_preferring(&[("lang", "gd")], &["pl-PL"]).language, Language::Gd);
-        assert_eq!(config_preferring(&[], &["fr-FR", "pl-PL", "en-GB"]).language, Language::Pl);
-        assert_eq!(config_preferring(&[("lang", "fr")], &["de"]).language, Language::En);
+        assert_eq!(
+            config_preferring(&[("lang", "gd")], &["pl-PL"]).language,
+            Language::Gd
+        );
+        assert_eq!(
+            config_preferring(&[], &["fr-FR", "pl-PL", "en-GB"]).language,
+            Language::Pl
+        );
+        assert_eq!(
+            config_preferring(&[("lang", "fr")], &["de"]).language,
+            Language::En
+        );
         assert_eq!(config_preferring(&[], &["ar-SA"]).language, Language::Ar);
     }
 
@@ -149,7 +183,12 @@ mod tests {
 
     #[test]
     fn assisted_mode_reads_its_organisation_and_idle_spell() {
-        let c = config(&[("mode", "assisted"), ("organisation", " Southside Foodbank "), ("idle-timeout", "5"), ("idle-warning", "2")]);
+        let c = config(&[
+            ("mode", "assisted"),
+            ("organisation", " Southside Foodbank "),
+            ("idle-timeout", "5"),
+            ("idle-warning", "2"),
+        ]);
         assert_eq!(c.organisation.as_deref(), Some("Southside Foodbank"));
         assert_eq!((c.idle_ms, c.idle_warning_ms), (5000, 2000));
         let d = config(&[("idle-timeout", "soon")]);
@@ -158,7 +197,10 @@ mod tests {
 
     #[test]
     fn the_instrument_can_be_short_or_none() {
-        assert_eq!(config(&[("instrument", "swemwbs")]).instrument, Some(Instrument::Swemwbs));
+        assert_eq!(
+            config(&[("instrument", "swemwbs")]).instrument,
+            Some(Instrument::Swemwbs)
+        );
         assert_eq!(config(&[("instrument", "none")]).instrument, None);
     }
 
@@ -171,7 +213,10 @@ mod tests {
             ("lang", "ar-SA"),
             ("exit-url", "https://www.example.com/"),
         ]);
-        assert_eq!(c.referrals_endpoint(), "https://intake.example.scot/api/v1/referrals");
+        assert_eq!(
+            c.referrals_endpoint(),
+            "https://intake.example.scot/api/v1/referrals"
+        );
         assert_eq!(c.practice, "43210");
         assert_eq!(c.channel(), Channel::Assisted);
         assert_eq!(c.language, Language::Ar);
@@ -180,6 +225,9 @@ mod tests {
 
     #[test]
     fn refuses_a_script_exit_url() {
-        assert_eq!(config(&[("exit-url", "javascript:alert(1)")]).exit_url, DEFAULT_EXIT_URL);
+        assert_eq!(
+            config(&[("exit-url", "javascript:alert(1)")]).exit_url,
+            DEFAULT_EXIT_URL
+        );
     }
 }

@@ -58,7 +58,9 @@ impl PartialEq for Messages {
 
 /// Where `key` is in the English table (and in every translation's).
 fn position(key: &str) -> Option<usize> {
-    ENGLISH.binary_search_by(|(english, _)| english.cmp(&key)).ok()
+    ENGLISH
+        .binary_search_by(|(english, _)| english.cmp(&key))
+        .ok()
 }
 
 impl Messages {
@@ -97,7 +99,11 @@ impl Messages {
 
     /// The message for `key` with each `{name}` replaced by its value.
     pub fn tf(&self, key: &str, values: &[(&str, &str)]) -> String {
-        values.iter().fold(self.t(key).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        values
+            .iter()
+            .fold(self.t(key).to_owned(), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
     }
 
     /// A text of the questionnaire: `question.{id}.{part}` (label, hint, error_missing).
@@ -122,14 +128,20 @@ impl Messages {
             }
         }
         let max = match error {
-            AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max }) => max.to_string(),
+            AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max }) => {
+                max.to_string()
+            }
             _ => String::new(),
         };
         self.tf(&format!("error.{}", error.code()), &[("max", &max)])
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        ENGLISH.iter().enumerate().filter(|(at, _)| self.at(*at).is_some()).map(|(_, (key, _))| *key)
+        ENGLISH
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| self.at(*at).is_some())
+            .map(|(_, (key, _))| *key)
     }
 }
 
@@ -143,8 +155,11 @@ mod tests {
 
     /// A language's file as it is, `_meta` and all.
     fn file(language: Language) -> HashMap<String, String> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("static").join(file_name(language));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("static")
+            .join(file_name(language));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
@@ -154,7 +169,8 @@ mod tests {
         fn walk(dir: &Path, found: &mut Vec<String>) {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
-                if !cfg!(feature = "referral") && path.file_stem().is_some_and(|s| s == "referral") {
+                if !cfg!(feature = "referral") && path.file_stem().is_some_and(|s| s == "referral")
+                {
                     continue;
                 } else if path.is_dir() {
                     walk(&path, found);
@@ -170,7 +186,10 @@ mod tests {
             }
         }
         let mut found = Vec::new();
-        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
         found
     }
 
@@ -180,7 +199,10 @@ mod tests {
         let used = keys_used_in_source();
         assert!(used.len() > 20, "the scan found too few keys: {used:?}");
         for key in used.iter().filter(|k| !k.contains("…")) {
-            assert!(english.get(key).is_some(), "en.json lacks the key {key:?} used in src/");
+            assert!(
+                english.get(key).is_some(),
+                "en.json lacks the key {key:?} used in src/"
+            );
         }
     }
 
@@ -191,35 +213,71 @@ mod tests {
         let questionnaire = default_questionnaire();
         for page in questionnaire.pages() {
             if page.questions.len() > 1 {
-                assert!(english.get(&format!("page.{}.heading", page.id)).is_some(), "page.{}.heading", page.id);
+                assert!(
+                    english.get(&format!("page.{}.heading", page.id)).is_some(),
+                    "page.{}.heading",
+                    page.id
+                );
             }
             for question in &page.questions {
                 for part in ["label", "error_missing"] {
-                    assert!(english.question(&question.id, part).is_some(), "question.{}.{part}", question.id);
+                    assert!(
+                        english.question(&question.id, part).is_some(),
+                        "question.{}.{part}",
+                        question.id
+                    );
                 }
                 let options = match &question.kind {
-                    QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => options.clone(),
+                    QuestionKind::SingleChoice { options }
+                    | QuestionKind::MultipleChoice { options } => options.clone(),
                     _ => Vec::new(),
                 };
                 for option in options {
-                    assert!(english.get(&format!("question.{}.option.{option}", question.id)).is_some(), "{}: {option}", question.id);
+                    assert!(
+                        english
+                            .get(&format!("question.{}.option.{option}", question.id))
+                            .is_some(),
+                        "{}: {option}",
+                        question.id
+                    );
                 }
             }
         }
-        for code in ["answer_not_an_option", "text_too_long", "phone_invalid_characters", "phone_not_uk", "email_too_long",
-            "email_malformed", "postcode_not_uk", "date_not_real", "date_in_future", "date_too_long_ago",
-            "consent_share_missing", "consent_contact_missing"] {
-            assert!(english.get(&format!("error.{code}")).is_some(), "error.{code}");
+        for code in [
+            "answer_not_an_option",
+            "text_too_long",
+            "phone_invalid_characters",
+            "phone_not_uk",
+            "email_too_long",
+            "email_malformed",
+            "postcode_not_uk",
+            "date_not_real",
+            "date_in_future",
+            "date_too_long_ago",
+            "consent_share_missing",
+            "consent_contact_missing",
+        ] {
+            assert!(
+                english.get(&format!("error.{code}")).is_some(),
+                "error.{code}"
+            );
         }
         assert_eq!(
-            english.answer_error("name", AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max: 100 })),
+            english.answer_error(
+                "name",
+                AnswerError::Text(signpost_core::fields::FreeTextError::TooLong { max: 100 })
+            ),
             "This answer must be 100 characters or fewer"
         );
     }
 
     #[cfg(feature = "referral")]
     fn placeholders(text: &str) -> Vec<&str> {
-        let mut found: Vec<&str> = text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+        let mut found: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
         found.sort_unstable();
         found
     }
@@ -232,15 +290,31 @@ mod tests {
         for language in LANGUAGES {
             let name = language.as_str();
             let file = file(language);
-            assert_eq!(file["_meta.language_name"], native_name(language), "{name}: the switcher's name");
+            assert_eq!(
+                file["_meta.language_name"],
+                native_name(language),
+                "{name}: the switcher's name"
+            );
             for key in file.keys().filter(|key| !key.starts_with('_')) {
-                assert!(english.get(key).is_some(), "static/i18n/{name}.json has the extra key {key:?}, not in English");
+                assert!(
+                    english.get(key).is_some(),
+                    "static/i18n/{name}.json has the extra key {key:?}, not in English"
+                );
             }
             let messages = Messages::from_pairs(file);
             for key in english.keys() {
-                let Some(text) = messages.get(key) else { panic!("static/i18n/{name}.json lacks the key {key:?}") };
-                assert!(!text.trim().is_empty(), "static/i18n/{name}.json: {key:?} is empty");
-                assert_eq!(placeholders(text), placeholders(english.t(key)), "static/i18n/{name}.json: {key:?} placeholders");
+                let Some(text) = messages.get(key) else {
+                    panic!("static/i18n/{name}.json lacks the key {key:?}")
+                };
+                assert!(
+                    !text.trim().is_empty(),
+                    "static/i18n/{name}.json: {key:?} is empty"
+                );
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(english.t(key)),
+                    "static/i18n/{name}.json: {key:?} placeholders"
+                );
             }
         }
     }
@@ -249,36 +323,62 @@ mod tests {
     fn translations_other_than_english_are_marked_as_drafts() {
         for language in LANGUAGES.into_iter().filter(|l| *l != Language::En) {
             let status = &file(language)["_meta.status"];
-            assert!(status.starts_with("draft"), "{}: {status}", language.as_str());
+            assert!(
+                status.starts_with("draft"),
+                "{}: {status}",
+                language.as_str()
+            );
         }
     }
 
     #[test]
     fn the_compiled_english_is_en_json_without_its_meta() {
         let file = file(Language::En);
-        let messages: Vec<(&str, &str)> = file.iter().filter(|(key, _)| !key.starts_with('_')).map(|(k, t)| (k.as_str(), t.as_str())).collect();
+        let messages: Vec<(&str, &str)> = file
+            .iter()
+            .filter(|(key, _)| !key.starts_with('_'))
+            .map(|(k, t)| (k.as_str(), t.as_str()))
+            .collect();
         // The follow-up build leaves out what only a referral shows (build/i18n.rs).
         let messages: Vec<(&str, &str)> = match cfg!(feature = "referral") {
             true => messages,
             false => {
-                assert!(ENGLISH.len() < messages.len() / 2, "the questionnaire's texts are left out");
-                messages.into_iter().filter(|(key, _)| ENGLISH.iter().any(|(k, _)| k == key)).collect()
+                assert!(
+                    ENGLISH.len() < messages.len() / 2,
+                    "the questionnaire's texts are left out"
+                );
+                messages
+                    .into_iter()
+                    .filter(|(key, _)| ENGLISH.iter().any(|(k, _)| k == key))
+                    .collect()
             }
         };
         assert_eq!(ENGLISH.len(), messages.len());
         for (key, text) in messages {
             assert_eq!(Messages::english().get(key), Some(text), "{key}");
         }
-        assert!(ENGLISH.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted for the binary search");
+        assert!(
+            ENGLISH.windows(2).all(|pair| pair[0].0 < pair[1].0),
+            "sorted for the binary search"
+        );
     }
 
     #[test]
     fn a_translation_has_only_its_own_words_and_english_keys() {
-        let pairs = [("common.continue", "Lean air adhart"), ("_meta.status", "draft"), ("not.in.english", "?")];
-        let read = || Messages::from_pairs(pairs.map(|(key, text)| (key.to_owned(), text.to_owned())));
+        let pairs = [
+            ("common.continue", "Lean air adhart"),
+            ("_meta.status", "draft"),
+            ("not.in.english", "?"),
+        ];
+        let read =
+            || Messages::from_pairs(pairs.map(|(key, text)| (key.to_owned(), text.to_owned())));
         let gaelic = read();
         assert_eq!(gaelic.t("common.continue"), "Lean air adhart");
-        assert_eq!(gaelic.t("common.back"), "common.back", "a missing key shows itself, as it always has");
+        assert_eq!(
+            gaelic.t("common.back"),
+            "common.back",
+            "a missing key shows itself, as it always has"
+        );
         assert_eq!(gaelic.keys().collect::<Vec<_>>(), ["common.continue"]);
         assert_eq!(gaelic, gaelic.clone());
         assert_ne!(gaelic, read(), "compared by pointer, not word by word");
@@ -288,6 +388,9 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         let english = Messages::english();
-        assert_eq!(english.tf("common.step_of", &[("current", "2"), ("total", "4")]), "Page 2 of 4");
+        assert_eq!(
+            english.tf("common.step_of", &[("current", "2"), ("total", "4")]),
+            "Page 2 of 4"
+        );
     }
 }

@@ -46,29 +46,49 @@ mod tests {
         for instrument in [Instrument::Wemwbs, Instrument::Swemwbs] {
             let text = scale_text(instrument);
             assert_eq!(text.items.len(), instrument.item_count());
-            assert_eq!(text.options.iter().map(|o| o.value).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+            assert_eq!(
+                text.options.iter().map(|o| o.value).collect::<Vec<_>>(),
+                [1, 2, 3, 4, 5]
+            );
             assert!(text.copyright.contains("© NHS Health Scotland"));
             assert!(text.copyright.contains("University of Warwick"));
         }
         let short = scale_text(Instrument::Swemwbs);
         let long = scale_text(Instrument::Wemwbs);
         for item in short.items {
-            assert!(long.items.iter().any(|i| i.text == item.text), "SWEMWBS items are WEMWBS items, verbatim");
+            assert!(
+                long.items.iter().any(|i| i.text == item.text),
+                "SWEMWBS items are WEMWBS items, verbatim"
+            );
         }
     }
 
     #[test]
     fn the_compiled_wording_is_the_files_verbatim() {
-        for (instrument, file) in [(Instrument::Wemwbs, "wemwbs.en.json"), (Instrument::Swemwbs, "swemwbs.en.json")] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/instruments").join(file);
-            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for (instrument, file) in [
+            (Instrument::Wemwbs, "wemwbs.en.json"),
+            (Instrument::Swemwbs, "swemwbs.en.json"),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("static/instruments")
+                .join(file);
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
             let text = scale_text(instrument);
             assert_eq!(json["name"], text.name);
             assert_eq!(json["copyright"], text.copyright);
             assert_eq!(json["instruction"], text.instruction);
-            let options: Vec<_> = text.options.iter().map(|o| serde_json::json!({ "value": o.value, "label": o.label })).collect();
+            let options: Vec<_> = text
+                .options
+                .iter()
+                .map(|o| serde_json::json!({ "value": o.value, "label": o.label }))
+                .collect();
             assert_eq!(json["options"], serde_json::Value::from(options), "{file}");
-            let items: Vec<_> = text.items.iter().map(|i| serde_json::json!({ "number": i.number, "text": i.text })).collect();
+            let items: Vec<_> = text
+                .items
+                .iter()
+                .map(|i| serde_json::json!({ "number": i.number, "text": i.text }))
+                .collect();
             assert_eq!(json["items"], serde_json::Value::from(items), "{file}");
         }
     }

@@ -2,18 +2,18 @@
 //! from the questionnaire file; components render a `Journey` and dispatch `Action`s, and every
 //! decision is made here, so the flow is tested natively with ordinary `#[test]`s.
 
+mod follow_up;
 #[cfg(feature = "referral")]
 mod referral;
-mod follow_up;
 
 use std::rc::Rc;
 
 use signpost_core::checkin::{CheckinInfo, CheckinResult};
 use signpost_core::fields::CalendarDate;
 #[cfg(feature = "referral")]
-use signpost_core::Questionnaire;
-#[cfg(feature = "referral")]
 use signpost_core::Answers;
+#[cfg(feature = "referral")]
+use signpost_core::Questionnaire;
 use signpost_core::{AnswerError, Channel, ConsentPurpose, Instrument, Language};
 use yew::Reducible;
 
@@ -30,7 +30,9 @@ pub enum Step {
     /// The referral is on its way, or failed to go; the answers are kept until it is acknowledged.
     Sending(Delivery),
     /// Reached only with the reference the service returned: no confirmation without acknowledgement.
-    Confirmation { reference: String },
+    Confirmation {
+        reference: String,
+    },
     FollowUp(FollowUpStep),
 }
 
@@ -105,9 +107,14 @@ impl Unavailable {
 /// A problem on the current page, found when the person pressed Continue.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
-    Answer { question: String, error: AnswerError },
+    Answer {
+        question: String,
+        error: AnswerError,
+    },
     /// A wellbeing statement left unanswered (numbered from 1), when others were answered.
-    WellbeingItem { item: usize },
+    WellbeingItem {
+        item: usize,
+    },
     Consent(ConsentPurpose),
     /// Assisted mode: the volunteer has not confirmed the person is present and agrees.
     VolunteerConfirmation,
@@ -189,20 +196,37 @@ pub enum Action {
     /// Speak another language from now on; every answer is kept.
     SetLanguage(Language),
     /// A single answer: text, a choice, yes/no, or a date as `year-month-day` parts.
-    SetAnswer { question: String, value: String },
+    SetAnswer {
+        question: String,
+        value: String,
+    },
     /// Ticks or unticks one option of a several-choice question.
-    ToggleChoice { question: String, option: String },
-    SetWellbeingItem { item: usize, value: u8 },
+    ToggleChoice {
+        question: String,
+        option: String,
+    },
+    SetWellbeingItem {
+        item: usize,
+        value: u8,
+    },
     SkipWellbeing,
     SetConsent(ConsentPurpose, bool),
     Continue,
     Back,
     /// A Change link on the check-answers page: go to that page, then come back.
-    Change { page: usize },
+    Change {
+        page: usize,
+    },
     /// *Agree and send*; the key is made by the caller so the reducer stays pure.
-    Send { idempotency_key: String },
-    Retrying { attempt: u32 },
-    Sent { reference: String },
+    Send {
+        idempotency_key: String,
+    },
+    Retrying {
+        attempt: u32,
+    },
+    Sent {
+        reference: String,
+    },
     SendFailed(SendFailure),
     Retry,
     OpenUrgentHelp,
@@ -275,16 +299,29 @@ impl Journey {
     /// All statements answered, none answered (then Continue asks to answer or skip), or some:
     /// each unanswered one is named.
     fn wellbeing_problems(&self) -> Vec<Problem> {
-        let Some(wellbeing) = &self.wellbeing else { return Vec::new() };
+        let Some(wellbeing) = &self.wellbeing else {
+            return Vec::new();
+        };
         if wellbeing.skipped {
             return Vec::new();
         }
-        let unanswered: Vec<usize> =
-            wellbeing.items.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i + 1).collect();
+        let unanswered: Vec<usize> = wellbeing
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_none())
+            .map(|(i, _)| i + 1)
+            .collect();
         if unanswered.len() == wellbeing.items.len() {
-            return vec![Problem::Answer { question: "wellbeing".into(), error: AnswerError::Missing }];
+            return vec![Problem::Answer {
+                question: "wellbeing".into(),
+                error: AnswerError::Missing,
+            }];
         }
-        unanswered.into_iter().map(|item| Problem::WellbeingItem { item }).collect()
+        unanswered
+            .into_iter()
+            .map(|item| Problem::WellbeingItem { item })
+            .collect()
     }
 
     fn answering(&self) -> bool {
@@ -292,7 +329,9 @@ impl Journey {
             self.step,
             Step::Sending(Delivery::InFlight { .. })
                 | Step::Confirmation { .. }
-                | Step::FollowUp(FollowUpStep::Result(_) | FollowUpStep::Loading | FollowUpStep::Unavailable(_))
+                | Step::FollowUp(
+                    FollowUpStep::Result(_) | FollowUpStep::Loading | FollowUpStep::Unavailable(_)
+                )
         )
     }
 
@@ -316,7 +355,11 @@ impl Journey {
     /// Everything the person has answered: what an idempotency key stands for.
     #[cfg(feature = "referral")]
     fn answered(&self) -> (Answers, Option<Wellbeing>, Vec<ConsentPurpose>) {
-        (self.answers.clone(), self.wellbeing.clone(), self.consent.clone())
+        (
+            self.answers.clone(),
+            self.wellbeing.clone(),
+            self.consent.clone(),
+        )
     }
 
     #[cfg(not(feature = "referral"))]
@@ -347,12 +390,25 @@ impl Journey {
     /// What any journey does, whatever it is for.
     fn apply_common(self, action: Action) -> Self {
         match action {
-            Action::IdleWarning if self.holds_anything() => Self { idle_warning: true, ..self },
-            Action::StillHere => Self { idle_warning: false, ..self },
-            Action::IdleTimeout => Self { timed_out: true, ..Self::new(self.setting) },
+            Action::IdleWarning if self.holds_anything() => Self {
+                idle_warning: true,
+                ..self
+            },
+            Action::StillHere => Self {
+                idle_warning: false,
+                ..self
+            },
+            Action::IdleTimeout => Self {
+                timed_out: true,
+                ..Self::new(self.setting)
+            },
             Action::SetLanguage(language) if self.answering() => {
                 let changed = language != self.language;
-                Self { language, idempotency_key: self.idempotency_key.filter(|_| !changed), ..self }
+                Self {
+                    language,
+                    idempotency_key: self.idempotency_key.filter(|_| !changed),
+                    ..self
+                }
             }
             Action::SetWellbeingItem { item, value } => self.change_answers(|j| {
                 if let Some(wellbeing) = &mut j.wellbeing {
@@ -370,10 +426,20 @@ impl Journey {
             }
             Action::Retry if matches!(self.step, Step::Sending(Delivery::Failed(_))) => {
                 let sends_started = self.sends_started + 1;
-                Self { sends_started, ..self }.go_to(Step::Sending(Delivery::InFlight { attempt: 1 }))
+                Self {
+                    sends_started,
+                    ..self
+                }
+                .go_to(Step::Sending(Delivery::InFlight { attempt: 1 }))
             }
-            Action::OpenUrgentHelp => Self { urgent_help_open: true, ..self },
-            Action::CloseUrgentHelp => Self { urgent_help_open: false, ..self },
+            Action::OpenUrgentHelp => Self {
+                urgent_help_open: true,
+                ..self
+            },
+            Action::CloseUrgentHelp => Self {
+                urgent_help_open: false,
+                ..self
+            },
             Action::Reset => Self::new(self.setting),
             // Anything else is out of place for the current step (a double click, a stale event).
             _ => self,

@@ -52,28 +52,60 @@ impl Widget {
 /// where the other languages' files are. On a follow-up page, `embed.js` has already asked the
 /// service about the link: `lookup_url` and the promise of its answer, `{status, body}` (or `null`).
 #[wasm_bindgen]
-pub fn mount(host: &Element, container: Element, assets: String, lookup_url: Option<String>, lookup: Option<js_sys::Promise>) -> Widget {
+pub fn mount(
+    host: &Element,
+    container: Element,
+    assets: String,
+    lookup_url: Option<String>,
+    lookup: Option<js_sys::Promise>,
+) -> Widget {
     let preferred: Vec<String> = web_sys::window()
-        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
         .unwrap_or_default();
     let config = Config::from_attributes(|name| host.get_attribute(name), &preferred);
     let purpose = match config.mode {
         #[cfg(feature = "referral")]
-        crate::config::Mode::SelfReferral | crate::config::Mode::Assisted => Purpose::Referral { questionnaire: Rc::new(questionnaire_file::default_questionnaire()) },
+        crate::config::Mode::SelfReferral | crate::config::Mode::Assisted => Purpose::Referral {
+            questionnaire: Rc::new(questionnaire_file::default_questionnaire()),
+        },
         // The follow-up build has no referral: `embed.js` loads it only for `mode="follow-up"`.
-        _ => Purpose::FollowUp { token: host.get_attribute("checkin").or_else(take_checkin_token) },
+        _ => Purpose::FollowUp {
+            token: host.get_attribute("checkin").or_else(take_checkin_token),
+        },
     };
-    let setting = Loaded { today: today(), purpose };
-    let early_lookup = lookup_url.zip(lookup).map(|(url, answer)| EarlyLookup::new(url, answer));
-    let props = AppProps { config: Rc::new(config), setting, assets: assets.into(), early_lookup };
-    Widget { handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()) }
+    let setting = Loaded {
+        today: today(),
+        purpose,
+    };
+    let early_lookup = lookup_url
+        .zip(lookup)
+        .map(|(url, answer)| EarlyLookup::new(url, answer));
+    let props = AppProps {
+        config: Rc::new(config),
+        setting,
+        assets: assets.into(),
+        early_lookup,
+    };
+    Widget {
+        handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()),
+    }
 }
 
 /// Today's date from the browser's clock, in the person's own time zone.
 pub fn today() -> CalendarDate {
     let now = js_sys::Date::new_0();
-    CalendarDate::new(now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
-        .expect("the browser's clock gives a real date")
+    CalendarDate::new(
+        now.get_full_year() as u16,
+        now.get_month() as u8 + 1,
+        now.get_date() as u8,
+    )
+    .expect("the browser's clock gives a real date")
 }
 
 /// The follow-up link's token from the page address (`?checkin=…`), taken out of the address

@@ -28,7 +28,11 @@ type Reader<T> = fn(&JsValue) -> Option<T>;
 
 enum Attempt<T> {
     Done(T),
-    Refused { status: u16, code: String, message: String },
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
     Retryable,
 }
 
@@ -43,14 +47,23 @@ pub fn new_idempotency_key() -> String {
 /// Sends a referral until the service acknowledges or refuses it, or `MAX_ATTEMPTS` fail;
 /// returns the reference. `on_retry(attempt)` is called before each new attempt.
 #[cfg(feature = "referral")]
-pub async fn send_referral(endpoint: &str, key: &str, referral: &signpost_core::RawReferral, on_retry: impl Fn(u32)) -> Result<String, SendFailure> {
+pub async fn send_referral(
+    endpoint: &str,
+    key: &str,
+    referral: &signpost_core::RawReferral,
+    on_retry: impl Fn(u32),
+) -> Result<String, SendFailure> {
     let body = referral.to_json();
     send_with_retries(endpoint, Some(key), &body, answer::reference, on_retry).await
 }
 
 /// Sends a follow-up check-in. Its link's token is single-use, so it needs no idempotency key:
 /// a retry after a lost answer is refused as used, and says so.
-pub async fn send_checkin(endpoint: &str, checkin: &RawCheckin, on_retry: impl Fn(u32)) -> Result<CheckinResult, SendFailure> {
+pub async fn send_checkin(
+    endpoint: &str,
+    checkin: &RawCheckin,
+    on_retry: impl Fn(u32),
+) -> Result<CheckinResult, SendFailure> {
     let body = checkin.to_json();
     send_with_retries(endpoint, None, &body, answer::checkin_result, on_retry).await
 }
@@ -65,12 +78,17 @@ pub struct EarlyLookup {
 
 impl EarlyLookup {
     pub fn new(url: String, answer: Promise) -> Self {
-        Self { url, answer: Rc::new(RefCell::new(Some(answer))) }
+        Self {
+            url,
+            answer: Rc::new(RefCell::new(Some(answer))),
+        }
     }
 
     /// The answer from `endpoint`, if this look-up asked it and nothing has taken it yet.
     pub fn take_for(&self, endpoint: &str) -> Option<Promise> {
-        (self.url == endpoint).then(|| self.answer.borrow_mut().take()).flatten()
+        (self.url == endpoint)
+            .then(|| self.answer.borrow_mut().take())
+            .flatten()
     }
 }
 
@@ -83,21 +101,32 @@ impl PartialEq for EarlyLookup {
 /// What a follow-up link asks, or why it cannot be used; `early` is the answer to the request
 /// `embed.js` already made: `{status, body}` read in full, or `null` when it failed. Read in full
 /// there, it is ready the moment the widget starts: the questions then draw without a "loading" page.
-pub async fn load_checkin(endpoint: &str, early: Option<Promise>) -> Result<CheckinInfo, Unavailable> {
+pub async fn load_checkin(
+    endpoint: &str,
+    early: Option<Promise>,
+) -> Result<CheckinInfo, Unavailable> {
     let answer = match early {
         Some(early) => JsFuture::from(early).await.ok().and_then(|answer| {
             let status = browser_json::member(&answer, "status").as_f64()?;
-            Some((status as u16, browser_json::member(&answer, "body").as_string()))
+            Some((
+                status as u16,
+                browser_json::member(&answer, "body").as_string(),
+            ))
         }),
         None => match Request::get(endpoint).send().await {
             Ok(response) => Some((response.status(), response.text().await.ok())),
             Err(_) => None,
         },
     };
-    let Some((status, body)) = answer else { return Err(Unavailable::Unreachable) };
+    let Some((status, body)) = answer else {
+        return Err(Unavailable::Unreachable);
+    };
     let body = body.as_deref().and_then(browser_json::parse);
     match status {
-        200 => body.as_ref().and_then(answer::checkin_info).ok_or(Unavailable::Unreachable),
+        200 => body
+            .as_ref()
+            .and_then(answer::checkin_info)
+            .ok_or(Unavailable::Unreachable),
         404 => Err(Unavailable::Unknown),
         410 => match body.as_ref().and_then(answer::refusal) {
             Some(refusal) if refusal.code == "checkin_used" => Err(Unavailable::Used),
@@ -122,17 +151,24 @@ async fn send_with_retries<T>(
         }
         match attempt_once(endpoint, key, body, reader).await {
             Attempt::Done(answer) => return Ok(answer),
-            Attempt::Refused { status: 410, code, .. } if code == "checkin_used" => {
-                return Err(SendFailure::Unavailable(Unavailable::Used))
+            Attempt::Refused {
+                status: 410, code, ..
+            } if code == "checkin_used" => return Err(SendFailure::Unavailable(Unavailable::Used)),
+            Attempt::Refused { code, message, .. } => {
+                return Err(SendFailure::Rejected { code, message })
             }
-            Attempt::Refused { code, message, .. } => return Err(SendFailure::Rejected { code, message }),
             Attempt::Retryable => continue,
         }
     }
     Err(SendFailure::Unreachable)
 }
 
-async fn attempt_once<T>(endpoint: &str, key: Option<&str>, body: &str, reader: Reader<T>) -> Attempt<T> {
+async fn attempt_once<T>(
+    endpoint: &str,
+    key: Option<&str>,
+    body: &str,
+    reader: Reader<T>,
+) -> Attempt<T> {
     let controller = web_sys::AbortController::new().ok();
     let abort = controller.clone();
     let _timeout = Timeout::new(REQUEST_TIMEOUT_MS, move || {
@@ -144,9 +180,15 @@ async fn attempt_once<T>(endpoint: &str, key: Option<&str>, body: &str, reader: 
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);
     }
-    let request = request.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref()).body(body);
-    let Ok(request) = request else { return Attempt::Retryable };
-    let Ok(response) = request.send().await else { return Attempt::Retryable };
+    let request = request
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
+        .body(body);
+    let Ok(request) = request else {
+        return Attempt::Retryable;
+    };
+    let Ok(response) = request.send().await else {
+        return Attempt::Retryable;
+    };
     let status = response.status();
     match status {
         200 | 201 => match read(&response, reader).await {
@@ -157,8 +199,16 @@ async fn attempt_once<T>(endpoint: &str, key: Option<&str>, body: &str, reader: 
         // Too many requests, or the service is unwell: worth another go.
         408 | 429 | 500..=599 => Attempt::Retryable,
         _ => match read(&response, answer::refusal).await {
-            Some(Refusal { code, message }) => Attempt::Refused { status, code, message },
-            None => Attempt::Refused { status, code: String::new(), message: format!("HTTP {status}") },
+            Some(Refusal { code, message }) => Attempt::Refused {
+                status,
+                code,
+                message,
+            },
+            None => Attempt::Refused {
+                status,
+                code: String::new(),
+                message: format!("HTTP {status}"),
+            },
         },
     }
 }

@@ -19,11 +19,16 @@ include!(concat!(env!("OUT_DIR"), "/crisis_lines.rs"));
 impl CrisisLine {
     /// The words in `language` itself, if the file has them.
     fn own_detail(&self, language: Language) -> Option<&'static str> {
-        self.detail.iter().find(|(code, _)| *code == language.as_str()).map(|(_, words)| *words)
+        self.detail
+            .iter()
+            .find(|(code, _)| *code == language.as_str())
+            .map(|(_, words)| *words)
     }
 
     pub fn detail_in(&self, language: Language) -> &'static str {
-        self.own_detail(language).or_else(|| self.own_detail(Language::En)).unwrap_or("")
+        self.own_detail(language)
+            .or_else(|| self.own_detail(Language::En))
+            .unwrap_or("")
     }
 }
 
@@ -59,17 +64,28 @@ mod tests {
         for expected in ["999", "111", "116 123", "0800 83 85 87", "0800 027 1234"] {
             assert!(numbers.contains(&expected), "missing {expected}");
         }
-        assert!(CRISIS_LINES.iter().all(|l| !l.detail_in(Language::En).is_empty()), "every line has English words");
+        assert!(
+            CRISIS_LINES
+                .iter()
+                .all(|l| !l.detail_in(Language::En).is_empty()),
+            "every line has English words"
+        );
     }
 
     #[test]
     fn the_compiled_lines_are_the_files() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/crisis-lines.json");
-        let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/crisis-lines.json");
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let compiled: Vec<_> = CRISIS_LINES
             .iter()
             .map(|l| {
-                let detail: serde_json::Map<_, _> = l.detail.iter().map(|(code, words)| (code.to_string(), (*words).into())).collect();
+                let detail: serde_json::Map<_, _> = l
+                    .detail
+                    .iter()
+                    .map(|(code, words)| (code.to_string(), (*words).into()))
+                    .collect();
                 serde_json::json!({ "name": l.name, "number": l.number, "detail": detail })
             })
             .collect();
@@ -78,7 +94,11 @@ mod tests {
 
     #[test]
     fn a_language_without_its_own_words_shows_the_english() {
-        let line = CrisisLine { name: "Samaritans", number: "116 123", detail: &[("en", "Free"), ("gd", "An-asgaidh")] };
+        let line = CrisisLine {
+            name: "Samaritans",
+            number: "116 123",
+            detail: &[("en", "Free"), ("gd", "An-asgaidh")],
+        };
         assert_eq!(line.detail_in(Language::Gd), "An-asgaidh");
         assert_eq!(line.detail_in(Language::Pl), "Free");
         assert_eq!(line.own_detail(Language::Pl), None);

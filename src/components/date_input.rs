@@ -28,7 +28,11 @@ pub fn DateInput(props: &DateInputProps) -> Html {
     let messages = use_messages();
     let id = field_id(&props.field);
     let (day, month, year) = date_parts(&props.value).unwrap_or(("", "", ""));
-    let parts = [("day", day, "bday-day", 2), ("month", month, "bday-month", 2), ("year", year, "bday-year", 4)];
+    let parts = [
+        ("day", day, "bday-day", 2),
+        ("month", month, "bday-month", 2),
+        ("year", year, "bday-year", 4),
+    ];
     let current = (day.to_owned(), month.to_owned(), year.to_owned());
     html! {
         <Fieldset id={id.clone()} legend={props.legend.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>

@@ -46,11 +46,18 @@ pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
 }
 
 fn focus_in_same_root(event: &MouseEvent, id: &str) {
-    let Some(link) = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()) else { return };
+    let Some(link) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+    else {
+        return;
+    };
     let root = link.get_root_node();
     let target = match root.dyn_ref::<DocumentFragment>() {
         Some(fragment) => fragment.get_element_by_id(id),
-        None => web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)),
+        None => web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id)),
     };
     if let Some(field) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
         field.scroll_into_view();

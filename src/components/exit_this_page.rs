@@ -27,7 +27,9 @@ pub fn ExitThisPage() -> Html {
 }
 
 pub fn exit_now(exit_url: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     // Blank what is on screen before the next site starts loading, in case that is slow.
     if let Some(body) = window.document().and_then(|d| d.body()) {
         let body: HtmlElement = body.unchecked_into();

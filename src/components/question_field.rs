@@ -23,10 +23,16 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
     let question = &props.question;
     let id = question.id.clone();
     let field: AttrValue = format!("answers.{id}").into();
-    let label: AttrValue = messages.question(&id, "label").unwrap_or(&id).to_owned().into();
+    let label: AttrValue = messages
+        .question(&id, "label")
+        .unwrap_or(&id)
+        .to_owned()
+        .into();
     let hint: Option<AttrValue> = messages.question(&id, "hint").map(|h| h.to_owned().into());
     let error: Option<AttrValue> = journey.problems.iter().find_map(|problem| match problem {
-        Problem::Answer { question, error } if *question == id => Some(messages.answer_error(question, *error).into()),
+        Problem::Answer { question, error } if *question == id => {
+            Some(messages.answer_error(question, *error).into())
+        }
         _ => None,
     });
     let text: AttrValue = match journey.answers.get(&id) {
@@ -40,15 +46,33 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
     let set = {
         let journey = journey.clone();
         let id = id.clone();
-        Callback::from(move |value: String| journey.dispatch(Action::SetAnswer { question: id.clone(), value }))
+        Callback::from(move |value: String| {
+            journey.dispatch(Action::SetAnswer {
+                question: id.clone(),
+                value,
+            })
+        })
     };
     let heading = props.heading;
     match &question.kind {
         QuestionKind::SingleChoice { options } => {
             let options: Vec<String> = options.clone();
-            radios(&messages, &id, options, &text, field, label, hint, error, heading, set)
+            radios(
+                &messages, &id, options, &text, field, label, hint, error, heading, set,
+            )
         }
-        QuestionKind::YesNo => radios(&messages, &id, vec!["yes".into(), "no".into()], &text, field, label, hint, error, heading, set),
+        QuestionKind::YesNo => radios(
+            &messages,
+            &id,
+            vec!["yes".into(), "no".into()],
+            &text,
+            field,
+            label,
+            hint,
+            error,
+            heading,
+            set,
+        ),
         QuestionKind::MultipleChoice { options } => {
             let items = options
                 .iter()
@@ -61,7 +85,10 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
             let on_choose = {
                 let journey = journey.clone();
                 Callback::from(move |option: AttrValue| {
-                    journey.dispatch(Action::ToggleChoice { question: id.clone(), option: option.to_string() })
+                    journey.dispatch(Action::ToggleChoice {
+                        question: id.clone(),
+                        option: option.to_string(),
+                    })
                 })
             };
             html! { <ChoiceGroup choose={Choose::Several} {field} legend={label} {hint} {error} {heading} {items} {on_choose} /> }

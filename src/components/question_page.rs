@@ -3,9 +3,9 @@ use yew::prelude::*;
 use super::error_summary::SummaryItem;
 use super::{BackLink, ErrorSummary, Progress};
 use crate::app::{use_journey, use_messages};
-use crate::journey::{Action, Journey, Problem};
 use crate::i18n::Messages;
 use crate::instrument::scale_text;
+use crate::journey::{Action, Journey, Problem};
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionPageProps {
@@ -27,7 +27,10 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
     let items: Vec<SummaryItem> = journey
         .problems
         .iter()
-        .map(|problem| SummaryItem { field: problem.field(), text: problem_message(&journey, &messages, problem).into() })
+        .map(|problem| SummaryItem {
+            field: problem.field(),
+            text: problem_message(&journey, &messages, problem).into(),
+        })
         .collect();
     let onsubmit = {
         let journey = journey.clone();
@@ -40,7 +43,10 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
             }
         })
     };
-    let label = props.submit_label.clone().unwrap_or_else(|| messages.t("common.continue").to_owned().into());
+    let label = props
+        .submit_label
+        .clone()
+        .unwrap_or_else(|| messages.t("common.continue").to_owned().into());
     html! {
         <>
             // A follow-up's one page has neither: its build leaves them out.
@@ -71,7 +77,11 @@ pub fn problem_message(journey: &Journey, messages: &Messages, problem: &Problem
         }
         Problem::VolunteerConfirmation => messages.t("error.volunteer_confirmation").to_owned(),
         Problem::Consent(purpose) => {
-            let code = if *purpose == signpost_core::ConsentPurpose::ShareWithService { "consent_share_missing" } else { "consent_contact_missing" };
+            let code = if *purpose == signpost_core::ConsentPurpose::ShareWithService {
+                "consent_share_missing"
+            } else {
+                "consent_contact_missing"
+            };
             messages.t(&format!("error.{code}")).to_owned()
         }
     }

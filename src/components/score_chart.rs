@@ -22,7 +22,11 @@ pub fn scale_range(instrument: Instrument) -> (f64, f64) {
 /// Done in whole hundredths: formatting floats would pull the float printer into the widget.
 pub fn format_score(score: f64) -> String {
     let hundredths = (score.abs() * 100.0).round() as u64;
-    let sign = if score < 0.0 && hundredths > 0 { "-" } else { "" };
+    let sign = if score < 0.0 && hundredths > 0 {
+        "-"
+    } else {
+        ""
+    };
     match hundredths % 100 {
         0 => format!("{sign}{}", hundredths / 100),
         cents => format!("{sign}{}.{cents:02}", hundredths / 100),
@@ -56,7 +60,14 @@ pub fn ScoreChart(props: &ScoreChartProps) -> Html {
     let summary = props
         .scores
         .iter()
-        .map(|p| format!("{} ({}): {}", label(p), format_date(&p.at), format_score(p.score)))
+        .map(|p| {
+            format!(
+                "{} ({}): {}",
+                label(p),
+                format_date(&p.at),
+                format_score(p.score)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     const WIDTH: f64 = 300.0;

@@ -5,7 +5,9 @@ use yew::prelude::*;
 #[hook]
 pub fn use_error_title(has_errors: bool, prefix: String) {
     use_effect_with((has_errors, prefix), |(has_errors, prefix)| {
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
         let marker = format!("{prefix} ");
         let title = document.title();
         match (title.strip_prefix(&marker), has_errors) {

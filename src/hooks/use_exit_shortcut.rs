@@ -18,7 +18,9 @@ pub fn use_exit_shortcut(on_exit: Callback<()>) {
         let presses: Rc<RefCell<Vec<f64>>> = Rc::default();
         let window = web_sys::window().expect("a browser window");
         let listener = EventListener::new(&window, "keydown", move |event| {
-            let Some(key) = event.dyn_ref::<KeyboardEvent>() else { return };
+            let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
             if key.key() != "Shift" || key.repeat() {
                 return;
             }

@@ -1,5 +1,5 @@
-use web_sys::HtmlElement;
 use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 /// After a change of `key` (a new page, or new errors), moves focus inside `container`: to the
@@ -13,7 +13,9 @@ pub fn use_focus_on_change<K: PartialEq + Clone + 'static>(key: K, container: No
         if std::mem::replace(&mut *first.borrow_mut(), false) {
             return;
         }
-        let Some(root) = container.cast::<web_sys::Element>() else { return };
+        let Some(root) = container.cast::<web_sys::Element>() else {
+            return;
+        };
         let target = root
             .query_selector(".sp-error-summary")
             .ok()

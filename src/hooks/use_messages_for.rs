@@ -20,10 +20,16 @@ pub fn use_messages_for(language: Language, assets: AttrValue) -> (Messages, Lan
             if language != Language::En && translation(&loaded, language).is_none() {
                 let url = format!("{assets}{}", file_name(language));
                 wasm_bindgen_futures::spawn_local(async move {
-                    let Ok(response) = Request::get(&url).send().await else { return };
-                    let Ok(text) = response.text().await else { return };
+                    let Ok(response) = Request::get(&url).send().await else {
+                        return;
+                    };
+                    let Ok(text) = response.text().await else {
+                        return;
+                    };
                     // A file that is not all strings is not used, as if it had not arrived.
-                    let members = browser_json::parse(&text).as_ref().and_then(browser_json::string_members);
+                    let members = browser_json::parse(&text)
+                        .as_ref()
+                        .and_then(browser_json::string_members);
                     if let Some(messages) = members.map(Messages::from_pairs) {
                         let mut more = (**loaded).clone();
                         more.push((language, messages));
@@ -40,5 +46,8 @@ pub fn use_messages_for(language: Language, assets: AttrValue) -> (Messages, Lan
 }
 
 fn translation(loaded: &[(Language, Messages)], language: Language) -> Option<Messages> {
-    loaded.iter().find(|(l, _)| *l == language).map(|(_, messages)| messages.clone())
+    loaded
+        .iter()
+        .find(|(l, _)| *l == language)
+        .map(|(_, messages)| messages.clone())
 }

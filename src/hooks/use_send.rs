@@ -15,12 +15,19 @@ pub fn use_send(journey: UseReducerHandle<Journey>, config: Rc<Config>) {
         if !in_flight {
             return;
         }
-        match (journey.is_follow_up(), journey.follow_up_token(), journey.raw_checkin()) {
+        match (
+            journey.is_follow_up(),
+            journey.follow_up_token(),
+            journey.raw_checkin(),
+        ) {
             (true, Some(token), Some(checkin)) => {
                 let endpoint = config.checkin_endpoint(token);
                 wasm_bindgen_futures::spawn_local(async move {
                     let progress = journey.dispatcher();
-                    let result = send_checkin(&endpoint, &checkin, |attempt| progress.dispatch(Action::Retrying { attempt })).await;
+                    let result = send_checkin(&endpoint, &checkin, |attempt| {
+                        progress.dispatch(Action::Retrying { attempt })
+                    })
+                    .await;
                     journey.dispatch(match result {
                         Ok(result) => Action::CheckinSent(result),
                         Err(failure) => Action::SendFailed(failure),
@@ -40,15 +47,18 @@ pub fn use_send(journey: UseReducerHandle<Journey>, config: Rc<Config>) {
 /// Sends the referral with the key the journey made for it, until acknowledged or refused.
 #[cfg(feature = "referral")]
 fn send_referral(journey: UseReducerHandle<Journey>, config: &Config) {
-    let Some(idempotency_key) = journey.idempotency_key.clone() else { return };
+    let Some(idempotency_key) = journey.idempotency_key.clone() else {
+        return;
+    };
     let referral = journey.raw_referral();
     let endpoint = config.referrals_endpoint();
     wasm_bindgen_futures::spawn_local(async move {
         let progress = journey.dispatcher();
-        let result = crate::send::send_referral(&endpoint, &idempotency_key, &referral, |attempt| {
-            progress.dispatch(Action::Retrying { attempt })
-        })
-        .await;
+        let result =
+            crate::send::send_referral(&endpoint, &idempotency_key, &referral, |attempt| {
+                progress.dispatch(Action::Retrying { attempt })
+            })
+            .await;
         journey.dispatch(match result {
             Ok(reference) => Action::Sent { reference },
             Err(failure) => Action::SendFailed(failure),

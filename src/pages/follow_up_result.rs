@@ -16,9 +16,17 @@ pub fn FollowUpResult(props: &FollowUpResultProps) -> Html {
     let messages = use_messages();
     let result = &props.result;
     let words = match (result.change, result.meaningful) {
-        (Some(change), Some(true)) if change > 0.0 => messages.tf("followup.result.up", &[("change", &format_score(change))]),
-        (Some(change), Some(true)) => messages.tf("followup.result.down", &[("change", &format_score(change.abs()))]),
-        (Some(change), _) => messages.tf("followup.result.same", &[("change", &format_score(change.abs()))]),
+        (Some(change), Some(true)) if change > 0.0 => {
+            messages.tf("followup.result.up", &[("change", &format_score(change))])
+        }
+        (Some(change), Some(true)) => messages.tf(
+            "followup.result.down",
+            &[("change", &format_score(change.abs()))],
+        ),
+        (Some(change), _) => messages.tf(
+            "followup.result.same",
+            &[("change", &format_score(change.abs()))],
+        ),
         (None, _) => messages.t("followup.result.first").to_owned(),
     };
     html! {

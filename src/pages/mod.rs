@@ -11,7 +11,9 @@ mod wellbeing;
 pub use follow_up::{FollowUpLoading, FollowUpUnavailable};
 pub use follow_up_result::FollowUpResult;
 #[cfg(feature = "referral")]
-pub use referral::{referral_page, CheckAnswers, Confirmation, Consent, QuestionnairePage, Start, UrgentAdvice};
+pub use referral::{
+    referral_page, CheckAnswers, Confirmation, Consent, QuestionnairePage, Start, UrgentAdvice,
+};
 pub use sending::Sending;
 pub use urgent_help::UrgentHelp;
 pub use wellbeing::Wellbeing;

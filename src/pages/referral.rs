@@ -28,7 +28,9 @@ pub fn referral_page(journey: &Journey, step: &Step) -> Html {
         Step::UrgentAdvice => html! { <UrgentAdvice /> },
         Step::CheckAnswers => html! { <CheckAnswers /> },
         Step::Consent => html! { <Consent /> },
-        Step::Confirmation { reference } => html! { <Confirmation reference={reference.clone()} /> },
+        Step::Confirmation { reference } => {
+            html! { <Confirmation reference={reference.clone()} /> }
+        }
         Step::Sending(_) | Step::FollowUp(_) => html! {},
     }
 }

@@ -27,7 +27,13 @@ pub fn Sending(props: &SendingProps) -> Html {
             let status = if *attempt == 1 {
                 messages.t("sending.in_progress").to_owned()
             } else {
-                messages.tf("sending.retrying", &[("attempt", &attempt.to_string()), ("max", &MAX_ATTEMPTS.to_string())])
+                messages.tf(
+                    "sending.retrying",
+                    &[
+                        ("attempt", &attempt.to_string()),
+                        ("max", &MAX_ATTEMPTS.to_string()),
+                    ],
+                )
             };
             html! {
                 <>
@@ -39,10 +45,16 @@ pub fn Sending(props: &SendingProps) -> Html {
         Delivery::Failed(failure) => {
             let reason = match failure {
                 SendFailure::Unreachable => messages.t("failed.unreachable").to_owned(),
-                SendFailure::Unavailable(reason) => messages.t(&format!("followup.unavailable.{}", reason.key())).to_owned(),
+                SendFailure::Unavailable(reason) => messages
+                    .t(&format!("followup.unavailable.{}", reason.key()))
+                    .to_owned(),
                 SendFailure::Rejected { code, message } => {
                     let known = messages.t(&format!("error.{code}")).to_owned();
-                    let text = if known.starts_with("error.") { message.clone() } else { known };
+                    let text = if known.starts_with("error.") {
+                        message.clone()
+                    } else {
+                        known
+                    };
                     messages.tf("failed.rejected", &[("message", &text)])
                 }
             };

@@ -14,10 +14,17 @@ use crate::journey::{Action, Journey, Problem};
 pub fn Wellbeing() -> Html {
     let journey = use_journey();
     let messages = use_messages();
-    let Some(wellbeing) = journey.wellbeing.clone() else { return html! {} };
+    let Some(wellbeing) = journey.wellbeing.clone() else {
+        return html! {};
+    };
     let scale = scale_text(wellbeing.instrument);
-    let options: Rc<Vec<(u8, AttrValue)>> =
-        Rc::new(scale.options.iter().map(|o| (o.value, AttrValue::from(o.label))).collect());
+    let options: Rc<Vec<(u8, AttrValue)>> = Rc::new(
+        scale
+            .options
+            .iter()
+            .map(|o| (o.value, AttrValue::from(o.label)))
+            .collect(),
+    );
     let dispatcher = journey.dispatcher();
     let skip = {
         let journey = journey.clone();
@@ -27,7 +34,12 @@ pub fn Wellbeing() -> Html {
         .problems
         .iter()
         .find(|p| matches!(p, Problem::Answer { question, .. } if question == "wellbeing"))
-        .map(|_| messages.question("wellbeing", "error_missing").unwrap_or_default().to_owned());
+        .map(|_| {
+            messages
+                .question("wellbeing", "error_missing")
+                .unwrap_or_default()
+                .to_owned()
+        });
     // A follow-up is nothing but the check-in: it cannot be skipped, and its button sends.
     let follow_up = journey.is_follow_up();
     let submit_label = follow_up.then(|| AttrValue::from(messages.t("followup.send").to_owned()));

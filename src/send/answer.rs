@@ -21,7 +21,10 @@ pub fn reference(body: &JsValue) -> Option<String> {
 
 /// `{"code", "message", …}`: every error the service answers with.
 pub fn refusal(body: &JsValue) -> Option<Refusal> {
-    Some(Refusal { code: member(body, "code").as_string()?, message: member(body, "message").as_string()? })
+    Some(Refusal {
+        code: member(body, "code").as_string()?,
+        message: member(body, "message").as_string()?,
+    })
 }
 
 /// `{"instrument", "has_baseline"}`: what a follow-up link asks.
@@ -36,7 +39,10 @@ pub fn checkin_info(body: &JsValue) -> Option<CheckinInfo> {
 pub fn checkin_result(body: &JsValue) -> Option<CheckinResult> {
     Some(CheckinResult {
         instrument: instrument(&member(body, "instrument").as_string()?)?,
-        scores: elements(&member(body, "scores"))?.iter().map(score_point).collect::<Option<_>>()?,
+        scores: elements(&member(body, "scores"))?
+            .iter()
+            .map(score_point)
+            .collect::<Option<_>>()?,
         change: optional(&member(body, "change"), JsValue::as_f64)?,
         meaningful: optional(&member(body, "meaningful"), JsValue::as_bool)?,
     })
@@ -51,7 +57,9 @@ fn score_point(point: &JsValue) -> Option<ScorePoint> {
 }
 
 fn instrument(name: &str) -> Option<Instrument> {
-    [Instrument::Wemwbs, Instrument::Swemwbs].into_iter().find(|i| i.as_str() == name)
+    [Instrument::Wemwbs, Instrument::Swemwbs]
+        .into_iter()
+        .find(|i| i.as_str() == name)
 }
 
 /// As core's serde names them (`snake_case`).

@@ -41,7 +41,9 @@ fn parse() -> Result<Options, String> {
             "--seconds" => seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
             "--refs" => refs = Some(value()?),
             "--max-requests" => {
-                max_requests = value()?.parse().map_err(|e| format!("--max-requests: {e}"))?
+                max_requests = value()?
+                    .parse()
+                    .map_err(|e| format!("--max-requests: {e}"))?
             }
             other => return Err(format!("unknown flag {other}")),
         }
@@ -49,7 +51,9 @@ fn parse() -> Result<Options, String> {
     let url = url.ok_or("--url is required")?;
     // Traffic only to this machine.
     if !(url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:")) {
-        return Err(format!("refusing to send load anywhere but 127.0.0.1: {url}"));
+        return Err(format!(
+            "refusing to send load anywhere but 127.0.0.1: {url}"
+        ));
     }
     if !(1..=1024).contains(&clients) {
         return Err("--clients must be 1 to 1024".into());
@@ -57,7 +61,14 @@ fn parse() -> Result<Options, String> {
     if !(seconds > 0.0 && seconds <= 600.0) {
         return Err("--seconds must be more than 0 and at most 600".into());
     }
-    Ok(Options { url, body: body.ok_or("--body is required")?, clients, seconds, refs, max_requests })
+    Ok(Options {
+        url,
+        body: body.ok_or("--body is required")?,
+        clients,
+        seconds,
+        refs,
+        max_requests,
+    })
 }
 
 #[derive(Default)]
@@ -77,7 +88,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(run(options))
 }
 
@@ -103,7 +117,14 @@ async fn run(options: Options) -> ExitCode {
             let mut tally = Tally::default();
             let mut i = 0u64;
             while Instant::now() < deadline {
-                if budget.fetch_update(std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed, |b| b.checked_sub(1)).is_err() {
+                if budget
+                    .fetch_update(
+                        std::sync::atomic::Ordering::Relaxed,
+                        std::sync::atomic::Ordering::Relaxed,
+                        |b| b.checked_sub(1),
+                    )
+                    .is_err()
+                {
                     break;
                 }
                 i += 1;
@@ -124,21 +145,39 @@ async fn run(options: Options) -> ExitCode {
                         *tally.statuses.entry(status).or_default() += 1;
                         match (status, text) {
                             (201, Ok(text)) => {
-                                tally.latencies.push(took.as_micros().min(u32::MAX as u128) as u32);
+                                tally
+                                    .latencies
+                                    .push(took.as_micros().min(u32::MAX as u128) as u32);
                                 match serde_json::from_str::<serde_json::Value>(&text)
                                     .ok()
-                                    .and_then(|v| v.get("reference").and_then(|r| r.as_str()).map(str::to_owned))
-                                {
+                                    .and_then(|v| {
+                                        v.get("reference")
+                                            .and_then(|r| r.as_str())
+                                            .map(str::to_owned)
+                                    }) {
                                     Some(reference) => tally.references.push(reference),
-                                    None => *tally.errors.entry("201 without a reference".into()).or_default() += 1,
+                                    None => {
+                                        *tally
+                                            .errors
+                                            .entry("201 without a reference".into())
+                                            .or_default() += 1
+                                    }
                                 }
                             }
-                            (201, Err(_)) => *tally.errors.entry("201 body cut off".into()).or_default() += 1,
+                            (201, Err(_)) => {
+                                *tally.errors.entry("201 body cut off".into()).or_default() += 1
+                            }
                             _ => {}
                         }
                     }
                     Err(error) => {
-                        let kind = if error.is_connect() { "connect" } else if error.is_timeout() { "timeout" } else { "other" };
+                        let kind = if error.is_connect() {
+                            "connect"
+                        } else if error.is_timeout() {
+                            "timeout"
+                        } else {
+                            "other"
+                        };
                         *tally.errors.entry(kind.into()).or_default() += 1;
                         // The server is down (the durability check kills it): do not spin.
                         tokio::time::sleep(Duration::from_millis(20)).await;

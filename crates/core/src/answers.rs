@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::fields::{
-    CalendarDate, DateOfBirth, DateOfBirthError, Email, EmailError, FreeText, FreeTextError, PhoneNumber,
-    PhoneNumberError, Postcode, PostcodeError,
+    CalendarDate, DateOfBirth, DateOfBirthError, Email, EmailError, FreeText, FreeTextError,
+    PhoneNumber, PhoneNumberError, Postcode, PostcodeError,
 };
 use crate::questionnaire::{Condition, ConditionTest, Page, Question, QuestionKind, Questionnaire};
 
@@ -25,7 +25,12 @@ pub type Answers = BTreeMap<String, AnswerValue>;
 
 /// The questions that say how it is safe to contact the person (voicemail, texts, letters, at
 /// home). A link worker must see these before anything else, before making the first call.
-pub const SAFE_CONTACT_QUESTIONS: [&str; 4] = ["safe_to_contact_at_home", "safe_voicemail", "safe_text", "safe_letter"];
+pub const SAFE_CONTACT_QUESTIONS: [&str; 4] = [
+    "safe_to_contact_at_home",
+    "safe_voicemail",
+    "safe_text",
+    "safe_letter",
+];
 
 /// Why one answer was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,14 +94,22 @@ impl AnswerError {
             AnswerError::Phone(PhoneNumberError::NotUkNumber) => {
                 "Enter a UK phone number, like 01632 960 001 or 07700 900 982."
             }
-            AnswerError::Email(EmailError::TooLong) => "An email address must be 254 characters or fewer.",
+            AnswerError::Email(EmailError::TooLong) => {
+                "An email address must be 254 characters or fewer."
+            }
             AnswerError::Email(EmailError::NotAnEmailAddress) => {
                 "Enter an email address in the correct format, like name@example.com."
             }
-            AnswerError::Postcode(PostcodeError::NotUkPostcode) => "Enter a UK postcode, like EH1 1YZ.",
+            AnswerError::Postcode(PostcodeError::NotUkPostcode) => {
+                "Enter a UK postcode, like EH1 1YZ."
+            }
             AnswerError::Date(DateOfBirthError::NotADate) => "Enter a real date, as YYYY-MM-DD.",
-            AnswerError::Date(DateOfBirthError::InTheFuture) => "A date of birth must be in the past.",
-            AnswerError::Date(DateOfBirthError::TooLongAgo) => "A date of birth must be within the last 120 years.",
+            AnswerError::Date(DateOfBirthError::InTheFuture) => {
+                "A date of birth must be in the past."
+            }
+            AnswerError::Date(DateOfBirthError::TooLongAgo) => {
+                "A date of birth must be within the last 120 years."
+            }
         }
     }
 }
@@ -105,7 +118,9 @@ impl Condition {
     pub fn holds(&self, answers: &Answers) -> bool {
         match (&self.test, answers.get(&self.question)) {
             (ConditionTest::Equals(value), Some(AnswerValue::One(answer))) => answer == value,
-            (ConditionTest::Includes(value), Some(AnswerValue::Many(chosen))) => chosen.contains(value),
+            (ConditionTest::Includes(value), Some(AnswerValue::Many(chosen))) => {
+                chosen.contains(value)
+            }
             (ConditionTest::IncludesAny(values), Some(AnswerValue::Many(chosen))) => {
                 values.iter().any(|v| chosen.contains(v))
             }
@@ -120,13 +135,25 @@ fn shown(condition: &Option<Condition>, answers: &Answers) -> bool {
 
 impl Questionnaire {
     /// The pages asked, given the answers so far, with their index in the file.
-    pub fn visible_pages<'a>(&'a self, answers: &'a Answers) -> impl Iterator<Item = (usize, &'a Page)> + 'a {
-        self.pages().iter().enumerate().filter(move |(_, page)| shown(&page.show_if, answers))
+    pub fn visible_pages<'a>(
+        &'a self,
+        answers: &'a Answers,
+    ) -> impl Iterator<Item = (usize, &'a Page)> + 'a {
+        self.pages()
+            .iter()
+            .enumerate()
+            .filter(move |(_, page)| shown(&page.show_if, answers))
     }
 
     /// The questions asked on `page`, given the answers so far.
-    pub fn visible_questions<'a>(&'a self, page: &'a Page, answers: &'a Answers) -> impl Iterator<Item = &'a Question> + 'a {
-        page.questions.iter().filter(move |q| shown(&q.show_if, answers))
+    pub fn visible_questions<'a>(
+        &'a self,
+        page: &'a Page,
+        answers: &'a Answers,
+    ) -> impl Iterator<Item = &'a Question> + 'a {
+        page.questions
+            .iter()
+            .filter(move |q| shown(&q.show_if, answers))
     }
 
     /// The ids of every question asked, given the answers so far.
@@ -138,15 +165,28 @@ impl Questionnaire {
     }
 
     /// The problems with the answers on one page, in the page's order.
-    pub fn check_page(&self, page: &Page, answers: &Answers, today: CalendarDate) -> Vec<(String, AnswerError)> {
+    pub fn check_page(
+        &self,
+        page: &Page,
+        answers: &Answers,
+        today: CalendarDate,
+    ) -> Vec<(String, AnswerError)> {
         self.visible_questions(page, answers)
-            .filter_map(|q| check_answer(q, answers.get(&q.id), today).err().map(|e| (q.id.clone(), e)))
+            .filter_map(|q| {
+                check_answer(q, answers.get(&q.id), today)
+                    .err()
+                    .map(|e| (q.id.clone(), e))
+            })
             .collect()
     }
 
     /// Every answer asked for, in canonical form (trimmed text, standard phone and postcode).
     /// Answers to questions not asked are left out: we keep only what we asked for.
-    pub fn canonical_answers(&self, answers: &Answers, today: CalendarDate) -> Result<Answers, Vec<(String, AnswerError)>> {
+    pub fn canonical_answers(
+        &self,
+        answers: &Answers,
+        today: CalendarDate,
+    ) -> Result<Answers, Vec<(String, AnswerError)>> {
         let mut canonical = Answers::new();
         let mut errors = Vec::new();
         for (_, page) in self.visible_pages(answers) {
@@ -160,12 +200,20 @@ impl Questionnaire {
                 }
             }
         }
-        if errors.is_empty() { Ok(canonical) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(canonical)
+        } else {
+            Err(errors)
+        }
     }
 }
 
 /// Checks one answer against its question; `Ok(None)` for an optional question left blank.
-pub fn check_answer(question: &Question, answer: Option<&AnswerValue>, today: CalendarDate) -> Result<Option<AnswerValue>, AnswerError> {
+pub fn check_answer(
+    question: &Question,
+    answer: Option<&AnswerValue>,
+    today: CalendarDate,
+) -> Result<Option<AnswerValue>, AnswerError> {
     let blank = match answer {
         None => true,
         Some(AnswerValue::One(text)) => text.trim().is_empty(),
@@ -185,12 +233,20 @@ pub fn check_answer(question: &Question, answer: Option<&AnswerValue>, today: Ca
     };
     let value = match &question.kind {
         QuestionKind::MultipleChoice { options } => {
-            let AnswerValue::Many(chosen) = answer else { return Err(AnswerError::WrongShape) };
+            let AnswerValue::Many(chosen) = answer else {
+                return Err(AnswerError::WrongShape);
+            };
             if chosen.iter().any(|c| !options.contains(c)) {
                 return Err(AnswerError::NotAnOption);
             }
             // The options' order, once each, whatever order they were ticked in.
-            AnswerValue::Many(options.iter().filter(|o| chosen.contains(o)).cloned().collect())
+            AnswerValue::Many(
+                options
+                    .iter()
+                    .filter(|o| chosen.contains(o))
+                    .cloned()
+                    .collect(),
+            )
         }
         QuestionKind::SingleChoice { options } => {
             let choice = one(answer)?;
@@ -207,16 +263,30 @@ pub fn check_answer(question: &Question, answer: Option<&AnswerValue>, today: Ca
             let text = FreeText::parse(&one(answer)?, *max_length).map_err(AnswerError::Text)?;
             AnswerValue::One(text.as_ref().to_owned())
         }
-        QuestionKind::Phone => {
-            AnswerValue::One(PhoneNumber::parse(&one(answer)?).map_err(AnswerError::Phone)?.as_ref().to_owned())
-        }
-        QuestionKind::Email => AnswerValue::One(Email::parse(&one(answer)?).map_err(AnswerError::Email)?.as_ref().to_owned()),
-        QuestionKind::Postcode => {
-            AnswerValue::One(Postcode::parse(&one(answer)?).map_err(AnswerError::Postcode)?.as_ref().to_owned())
-        }
-        QuestionKind::Date => {
-            AnswerValue::One(DateOfBirth::parse(&one(answer)?, today).map_err(AnswerError::Date)?.date().to_iso())
-        }
+        QuestionKind::Phone => AnswerValue::One(
+            PhoneNumber::parse(&one(answer)?)
+                .map_err(AnswerError::Phone)?
+                .as_ref()
+                .to_owned(),
+        ),
+        QuestionKind::Email => AnswerValue::One(
+            Email::parse(&one(answer)?)
+                .map_err(AnswerError::Email)?
+                .as_ref()
+                .to_owned(),
+        ),
+        QuestionKind::Postcode => AnswerValue::One(
+            Postcode::parse(&one(answer)?)
+                .map_err(AnswerError::Postcode)?
+                .as_ref()
+                .to_owned(),
+        ),
+        QuestionKind::Date => AnswerValue::One(
+            DateOfBirth::parse(&one(answer)?, today)
+                .map_err(AnswerError::Date)?
+                .date()
+                .to_iso(),
+        ),
         QuestionKind::Instrument => unreachable!("handled above"),
     };
     Ok(Some(value))

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ReferralError;
 use crate::referral::{Language, RawWellbeing};
-use crate::score::{Instrument, Responses, ScoreError, SWEMWBS_MEANINGFUL_CHANGE, WEMWBS_MEANINGFUL_CHANGE};
+use crate::score::{
+    Instrument, Responses, ScoreError, SWEMWBS_MEANINGFUL_CHANGE, WEMWBS_MEANINGFUL_CHANGE,
+};
 
 /// The schema name every check-in carries.
 pub const CHECKIN_SCHEMA: &str = "signpost.checkin/1";
@@ -37,7 +39,10 @@ pub struct Checkin {
 pub enum CheckinError {
     UnsupportedSchema,
     /// The answers are to another scale than the one this follow-up link asks (the baseline's).
-    WrongInstrument { expected: Instrument, found: Instrument },
+    WrongInstrument {
+        expected: Instrument,
+        found: Instrument,
+    },
     Wellbeing(ScoreError),
 }
 
@@ -104,13 +109,21 @@ impl Checkin {
             errors.push(CheckinError::UnsupportedSchema);
         }
         let responses = if raw.wellbeing.instrument != expected {
-            errors.push(CheckinError::WrongInstrument { expected, found: raw.wellbeing.instrument });
+            errors.push(CheckinError::WrongInstrument {
+                expected,
+                found: raw.wellbeing.instrument,
+            });
             None
         } else {
-            Responses::parse(expected, &raw.wellbeing.items).map_err(|e| errors.push(CheckinError::Wellbeing(e))).ok()
+            Responses::parse(expected, &raw.wellbeing.items)
+                .map_err(|e| errors.push(CheckinError::Wellbeing(e)))
+                .ok()
         };
         match responses {
-            Some(responses) if errors.is_empty() => Ok(Checkin { language: raw.language, responses }),
+            Some(responses) if errors.is_empty() => Ok(Checkin {
+                language: raw.language,
+                responses,
+            }),
             _ => Err(CheckinErrors(errors)),
         }
     }
@@ -186,11 +199,19 @@ impl CheckinResult {
         let change = match (baseline, latest) {
             // Scores are published to two decimals; rounding the difference to two keeps a
             // change of exactly 3.00 from comparing as 2.9999999999999964.
-            (Some(baseline), Some(latest)) => Some(((latest.score - baseline.score) * 100.0).round() / 100.0),
+            (Some(baseline), Some(latest)) => {
+                Some(((latest.score - baseline.score) * 100.0).round() / 100.0)
+            }
             _ => None,
         };
-        let meaningful = change.map(|change| change.abs() >= f64::from(meaningful_change(instrument)));
-        CheckinResult { instrument, scores, change, meaningful }
+        let meaningful =
+            change.map(|change| change.abs() >= f64::from(meaningful_change(instrument)));
+        CheckinResult {
+            instrument,
+            scores,
+            change,
+            meaningful,
+        }
     }
 }
 
@@ -221,26 +242,51 @@ mod tests {
     }
 
     fn point(at: &str, score: f64, kind: ScoreKind) -> ScorePoint {
-        ScorePoint { at: at.into(), score, kind }
+        ScorePoint {
+            at: at.into(),
+            score,
+            kind,
+        }
     }
 
     #[test]
     fn a_complete_set_for_the_asked_instrument_is_accepted() {
-        let checkin = Checkin::parse(raw(Instrument::Swemwbs, vec![3, 3, 3, 3, 3, 3, 2]), Instrument::Swemwbs).unwrap();
+        let checkin = Checkin::parse(
+            raw(Instrument::Swemwbs, vec![3, 3, 3, 3, 3, 3, 2]),
+            Instrument::Swemwbs,
+        )
+        .unwrap();
         assert_eq!(checkin.language(), Language::Pl);
         assert_eq!(checkin.responses().instrument(), Instrument::Swemwbs);
         assert_eq!(checkin.responses().items(), [3, 3, 3, 3, 3, 3, 2]);
-        assert_eq!(RawCheckin::from(&checkin), raw(Instrument::Swemwbs, vec![3, 3, 3, 3, 3, 3, 2]));
+        assert_eq!(
+            RawCheckin::from(&checkin),
+            raw(Instrument::Swemwbs, vec![3, 3, 3, 3, 3, 3, 2])
+        );
     }
 
     #[test]
     fn another_instrument_than_the_one_asked_is_refused() {
-        let errors = Checkin::parse(raw(Instrument::Swemwbs, vec![3; 7]), Instrument::Wemwbs).unwrap_err();
-        assert_eq!(codes(&errors), [("wellbeing_wrong_instrument", "wellbeing.instrument".to_string())]);
-        assert!(errors.first().message().contains("\"wemwbs\""), "{}", errors.first().message());
+        let errors =
+            Checkin::parse(raw(Instrument::Swemwbs, vec![3; 7]), Instrument::Wemwbs).unwrap_err();
+        assert_eq!(
+            codes(&errors),
+            [(
+                "wellbeing_wrong_instrument",
+                "wellbeing.instrument".to_string()
+            )]
+        );
+        assert!(
+            errors.first().message().contains("\"wemwbs\""),
+            "{}",
+            errors.first().message()
+        );
         assert_eq!(
             *errors.first(),
-            CheckinError::WrongInstrument { expected: Instrument::Wemwbs, found: Instrument::Swemwbs }
+            CheckinError::WrongInstrument {
+                expected: Instrument::Wemwbs,
+                found: Instrument::Swemwbs
+            }
         );
     }
 
@@ -248,11 +294,22 @@ mod tests {
     fn bad_items_are_named_as_in_a_referral() {
         let mut items = vec![3u8; 14];
         items[4] = 6;
-        let errors = Checkin::parse(raw(Instrument::Wemwbs, items), Instrument::Wemwbs).unwrap_err();
-        assert_eq!(codes(&errors), [("wellbeing_out_of_range", "wellbeing.items[4]".to_string())]);
-        assert_eq!(errors.first().message(), "Wellbeing item 5 must be from 1 to 5, not 6.");
-        let errors = Checkin::parse(raw(Instrument::Wemwbs, vec![3; 13]), Instrument::Wemwbs).unwrap_err();
-        assert_eq!(codes(&errors), [("wellbeing_incomplete", "wellbeing.items".to_string())]);
+        let errors =
+            Checkin::parse(raw(Instrument::Wemwbs, items), Instrument::Wemwbs).unwrap_err();
+        assert_eq!(
+            codes(&errors),
+            [("wellbeing_out_of_range", "wellbeing.items[4]".to_string())]
+        );
+        assert_eq!(
+            errors.first().message(),
+            "Wellbeing item 5 must be from 1 to 5, not 6."
+        );
+        let errors =
+            Checkin::parse(raw(Instrument::Wemwbs, vec![3; 13]), Instrument::Wemwbs).unwrap_err();
+        assert_eq!(
+            codes(&errors),
+            [("wellbeing_incomplete", "wellbeing.items".to_string())]
+        );
     }
 
     #[test]
@@ -267,7 +324,10 @@ mod tests {
                 ("wellbeing_out_of_range", "wellbeing.items[0]".to_string())
             ]
         );
-        assert_eq!(errors.to_string(), "schema: The schema must be \"signpost.checkin/1\".");
+        assert_eq!(
+            errors.to_string(),
+            "schema: The schema must be \"signpost.checkin/1\"."
+        );
     }
 
     #[test]
@@ -285,7 +345,10 @@ mod tests {
             json!({ "schema": "signpost.checkin/1", "language": "en" }),
             json!({ "schema": "signpost.checkin/1", "language": "fr", "wellbeing": { "instrument": "wemwbs", "items": vec![3; 14] } }),
         ] {
-            assert!(serde_json::from_value::<RawCheckin>(bad.clone()).is_err(), "{bad}");
+            assert!(
+                serde_json::from_value::<RawCheckin>(bad.clone()).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -301,19 +364,32 @@ mod tests {
         assert_eq!((result.change, result.meaningful), (Some(3.0), Some(true)));
         let fall = CheckinResult::new(
             Instrument::Wemwbs,
-            vec![point("a", 40.0, ScoreKind::Baseline), point("b", 38.0, ScoreKind::FollowUp)],
+            vec![
+                point("a", 40.0, ScoreKind::Baseline),
+                point("b", 38.0, ScoreKind::FollowUp),
+            ],
         );
         assert_eq!((fall.change, fall.meaningful), (Some(-2.0), Some(false)));
         let big_fall = CheckinResult::new(
             Instrument::Wemwbs,
-            vec![point("a", 40.0, ScoreKind::Baseline), point("b", 30.0, ScoreKind::FollowUp)],
+            vec![
+                point("a", 40.0, ScoreKind::Baseline),
+                point("b", 30.0, ScoreKind::FollowUp),
+            ],
         );
-        assert_eq!((big_fall.change, big_fall.meaningful), (Some(-10.0), Some(true)), "a fall counts too");
+        assert_eq!(
+            (big_fall.change, big_fall.meaningful),
+            (Some(-10.0), Some(true)),
+            "a fall counts too"
+        );
     }
 
     #[test]
     fn without_a_baseline_there_is_no_change() {
-        let result = CheckinResult::new(Instrument::Wemwbs, vec![point("b", 50.0, ScoreKind::FollowUp)]);
+        let result = CheckinResult::new(
+            Instrument::Wemwbs,
+            vec![point("b", 50.0, ScoreKind::FollowUp)],
+        );
         assert_eq!((result.change, result.meaningful), (None, None));
         assert_eq!(
             serde_json::to_value(&result).unwrap(),
@@ -328,7 +404,10 @@ mod tests {
 
     /// SWEMWBS metric scores, as the service stores them: the published two-decimal figure.
     fn swemwbs_metric(items: &[u8]) -> f64 {
-        match Responses::parse(Instrument::Swemwbs, items).unwrap().score() {
+        match Responses::parse(Instrument::Swemwbs, items)
+            .unwrap()
+            .score()
+        {
             Score::Swemwbs { metric, .. } => metric.to_string().parse().unwrap(),
             Score::Wemwbs { .. } => unreachable!(),
         }
@@ -341,7 +420,10 @@ mod tests {
         let result = |items: &[u8]| {
             CheckinResult::new(
                 Instrument::Swemwbs,
-                vec![point("a", baseline, ScoreKind::Baseline), point("b", swemwbs_metric(items), ScoreKind::FollowUp)],
+                vec![
+                    point("a", baseline, ScoreKind::Baseline),
+                    point("b", swemwbs_metric(items), ScoreKind::FollowUp),
+                ],
             )
         };
         let small = result(&[4, 4, 4, 3, 3, 3, 3]);
@@ -358,13 +440,22 @@ mod tests {
                 let (a, b) = (items_summing_to(from), items_summing_to(to));
                 let result = CheckinResult::new(
                     Instrument::Swemwbs,
-                    vec![point("a", swemwbs_metric(&a), ScoreKind::Baseline), point("b", swemwbs_metric(&b), ScoreKind::FollowUp)],
+                    vec![
+                        point("a", swemwbs_metric(&a), ScoreKind::Baseline),
+                        point("b", swemwbs_metric(&b), ScoreKind::FollowUp),
+                    ],
                 );
                 let core = Responses::parse(Instrument::Swemwbs, &b)
                     .unwrap()
                     .score()
-                    .meaningful_change_from(Responses::parse(Instrument::Swemwbs, &a).unwrap().score());
-                assert_eq!(result.meaningful, core, "raw {from} to {to}: change {:?}", result.change);
+                    .meaningful_change_from(
+                        Responses::parse(Instrument::Swemwbs, &a).unwrap().score(),
+                    );
+                assert_eq!(
+                    result.meaningful, core,
+                    "raw {from} to {to}: change {:?}",
+                    result.change
+                );
             }
         }
     }
@@ -391,10 +482,19 @@ mod tests {
                 "meaningful": true
             })
         );
-        assert_eq!(serde_json::from_value::<CheckinResult>(json).unwrap(), result);
-        let info = CheckinInfo { instrument: Instrument::Wemwbs, has_baseline: false };
+        assert_eq!(
+            serde_json::from_value::<CheckinResult>(json).unwrap(),
+            result
+        );
+        let info = CheckinInfo {
+            instrument: Instrument::Wemwbs,
+            has_baseline: false,
+        };
         let json = serde_json::to_value(info).unwrap();
-        assert_eq!(json, json!({ "instrument": "wemwbs", "has_baseline": false }));
+        assert_eq!(
+            json,
+            json!({ "instrument": "wemwbs", "has_baseline": false })
+        );
         assert_eq!(serde_json::from_value::<CheckinInfo>(json).unwrap(), info);
     }
 }

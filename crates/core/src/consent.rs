@@ -18,7 +18,8 @@ pub enum ConsentPurpose {
 
 impl ConsentPurpose {
     /// The purposes a referral cannot be sent without.
-    pub const REQUIRED: [ConsentPurpose; 2] = [ConsentPurpose::ShareWithService, ConsentPurpose::ContactMe];
+    pub const REQUIRED: [ConsentPurpose; 2] =
+        [ConsentPurpose::ShareWithService, ConsentPurpose::ContactMe];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -16,9 +16,14 @@ pub enum ReferralError {
     OrganisationUnexpected,
     /// The answers are to a questionnaire (or a version of it) this service does not use.
     QuestionnaireMismatch,
-    Answer { question: String, error: AnswerError },
+    Answer {
+        question: String,
+        error: AnswerError,
+    },
     /// An answer to a question that does not exist, or was not asked given the other answers.
-    UnexpectedAnswer { question: String },
+    UnexpectedAnswer {
+        question: String,
+    },
     Wellbeing(ScoreError),
     ConsentVersion,
     ConsentMissing(ConsentPurpose),
@@ -29,13 +34,18 @@ impl ReferralError {
         match self {
             ReferralError::UnsupportedSchema => "schema".into(),
             ReferralError::Practice(_) => "practice".into(),
-            ReferralError::Organisation(_) | ReferralError::OrganisationUnexpected => "organisation".into(),
+            ReferralError::Organisation(_) | ReferralError::OrganisationUnexpected => {
+                "organisation".into()
+            }
             ReferralError::QuestionnaireMismatch => "questionnaire".into(),
-            ReferralError::Answer { question, .. } | ReferralError::UnexpectedAnswer { question } => {
+            ReferralError::Answer { question, .. }
+            | ReferralError::UnexpectedAnswer { question } => {
                 format!("answers.{question}")
             }
             ReferralError::Wellbeing(ScoreError::WrongItemCount { .. }) => "wellbeing.items".into(),
-            ReferralError::Wellbeing(ScoreError::OutOfRange { item, .. }) => format!("wellbeing.items[{}]", item - 1),
+            ReferralError::Wellbeing(ScoreError::OutOfRange { item, .. }) => {
+                format!("wellbeing.items[{}]", item - 1)
+            }
             ReferralError::ConsentVersion => "consent.version".into(),
             ReferralError::ConsentMissing(_) => "consent.purposes".into(),
         }
@@ -55,14 +65,18 @@ impl ReferralError {
             ReferralError::Wellbeing(ScoreError::WrongItemCount { .. }) => "wellbeing_incomplete",
             ReferralError::Wellbeing(ScoreError::OutOfRange { .. }) => "wellbeing_out_of_range",
             ReferralError::ConsentVersion => "consent_version_malformed",
-            ReferralError::ConsentMissing(ConsentPurpose::ShareWithService) => "consent_share_missing",
+            ReferralError::ConsentMissing(ConsentPurpose::ShareWithService) => {
+                "consent_share_missing"
+            }
             ReferralError::ConsentMissing(_) => "consent_contact_missing",
         }
     }
 
     pub fn message(&self) -> String {
         match self {
-            ReferralError::UnsupportedSchema => "The schema must be \"signpost.referral/1\".".into(),
+            ReferralError::UnsupportedSchema => {
+                "The schema must be \"signpost.referral/1\".".into()
+            }
             ReferralError::Practice(PracticeCodeError::Empty) => "Give the practice code.".into(),
             ReferralError::Practice(PracticeCodeError::Malformed) => {
                 "The practice code must be up to 12 letters, digits or dashes.".into()
@@ -81,7 +95,8 @@ impl ReferralError {
             }
             ReferralError::Answer { error, .. } => error.message().into(),
             ReferralError::UnexpectedAnswer { .. } => {
-                "This question was not asked, given the other answers, so it cannot be answered.".into()
+                "This question was not asked, given the other answers, so it cannot be answered."
+                    .into()
             }
             ReferralError::Wellbeing(ScoreError::WrongItemCount { expected, found }) => {
                 format!("The wellbeing check-in needs all {expected} items answered; {found} were sent.")
@@ -95,7 +110,9 @@ impl ReferralError {
             ReferralError::ConsentMissing(ConsentPurpose::ShareWithService) => {
                 "A referral needs consent to share it with the service.".into()
             }
-            ReferralError::ConsentMissing(_) => "A referral needs consent to contact the person.".into(),
+            ReferralError::ConsentMissing(_) => {
+                "A referral needs consent to contact the person.".into()
+            }
         }
     }
 }

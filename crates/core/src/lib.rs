@@ -14,13 +14,15 @@ mod wire;
 
 pub use answers::{AnswerError, AnswerValue, Answers};
 pub use checkin::{
-    Checkin, CheckinError, CheckinErrors, CheckinInfo, CheckinResult, RawCheckin, ScoreKind, ScorePoint, CHECKIN_SCHEMA,
+    Checkin, CheckinError, CheckinErrors, CheckinInfo, CheckinResult, RawCheckin, ScoreKind,
+    ScorePoint, CHECKIN_SCHEMA,
 };
 pub use consent::{ConsentPurpose, CONSENT_VERSION};
 pub use error::{ReferralError, ReferralErrors};
 pub use questionnaire::{Questionnaire, QuestionnaireError};
 pub use referral::{
-    Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral, ORGANISATION_MAX_CHARS, SCHEMA,
+    Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral,
+    ORGANISATION_MAX_CHARS, SCHEMA,
 };
 pub use score::{Instrument, Responses, Score, ScoreError};
 

@@ -122,14 +122,22 @@ pub struct Consent {
 impl Referral {
     /// Checks every field and reports every problem at once, in the wire format's order.
     /// `today` bounds dates of birth; each side supplies its own clock.
-    pub fn parse(raw: RawReferral, questionnaire: &Questionnaire, today: CalendarDate) -> Result<Self, ReferralErrors> {
+    pub fn parse(
+        raw: RawReferral,
+        questionnaire: &Questionnaire,
+        today: CalendarDate,
+    ) -> Result<Self, ReferralErrors> {
         let mut errors = Vec::new();
         if raw.schema != SCHEMA {
             errors.push(ReferralError::UnsupportedSchema);
         }
-        let practice = PracticeCode::parse(&raw.practice).map_err(|e| errors.push(ReferralError::Practice(e))).ok();
-        let organisation = parse_organisation(raw.channel, raw.organisation.as_deref(), &mut errors);
-        let known = raw.questionnaire.id == questionnaire.id() && raw.questionnaire.version == questionnaire.version();
+        let practice = PracticeCode::parse(&raw.practice)
+            .map_err(|e| errors.push(ReferralError::Practice(e)))
+            .ok();
+        let organisation =
+            parse_organisation(raw.channel, raw.organisation.as_deref(), &mut errors);
+        let known = raw.questionnaire.id == questionnaire.id()
+            && raw.questionnaire.version == questionnaire.version();
         if !known {
             errors.push(ReferralError::QuestionnaireMismatch);
         }
@@ -141,22 +149,44 @@ impl Referral {
                     raw.answers
                         .keys()
                         .filter(|id| !canonical.contains_key(*id) && !is_blank(&raw.answers[*id]))
-                        .map(|id| ReferralError::UnexpectedAnswer { question: id.clone() }),
+                        .map(|id| ReferralError::UnexpectedAnswer {
+                            question: id.clone(),
+                        }),
                 );
                 Some(canonical)
             }
             Err(problems) => {
-                errors.extend(problems.into_iter().map(|(question, error)| ReferralError::Answer { question, error }));
+                errors.extend(
+                    problems
+                        .into_iter()
+                        .map(|(question, error)| ReferralError::Answer { question, error }),
+                );
                 None
             }
         };
         let wellbeing = match raw.wellbeing {
             None => Ok(None),
-            Some(w) => Responses::parse(w.instrument, &w.items).map(Some).map_err(|e| errors.push(ReferralError::Wellbeing(e))),
+            Some(w) => Responses::parse(w.instrument, &w.items)
+                .map(Some)
+                .map_err(|e| errors.push(ReferralError::Wellbeing(e))),
         };
         let consent = parse_consent(raw.consent, &mut errors);
-        match (practice, organisation, answers, wellbeing, consent, ReferralErrors::from_vec(errors)) {
-            (Some(practice), Ok(organisation), Some(answers), Ok(wellbeing), Some(consent), None) => Ok(Referral {
+        match (
+            practice,
+            organisation,
+            answers,
+            wellbeing,
+            consent,
+            ReferralErrors::from_vec(errors),
+        ) {
+            (
+                Some(practice),
+                Ok(organisation),
+                Some(answers),
+                Ok(wellbeing),
+                Some(consent),
+                None,
+            ) => Ok(Referral {
                 practice,
                 channel: raw.channel,
                 organisation,
@@ -249,15 +279,23 @@ fn parse_consent(raw: RawConsent, errors: &mut Vec<ReferralError>) -> Option<Con
     let version = raw.version.trim();
     let version_ok = !version.is_empty()
         && version.len() <= 32
-        && version.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     if !version_ok {
         errors.push(ReferralError::ConsentVersion);
     }
     let purposes: BTreeSet<ConsentPurpose> = raw.purposes.into_iter().collect();
-    let missing: Vec<_> = ConsentPurpose::REQUIRED.into_iter().filter(|p| !purposes.contains(p)).collect();
+    let missing: Vec<_> = ConsentPurpose::REQUIRED
+        .into_iter()
+        .filter(|p| !purposes.contains(p))
+        .collect();
     let complete = missing.is_empty();
     errors.extend(missing.into_iter().map(ReferralError::ConsentMissing));
-    (version_ok && complete).then(|| Consent { version: version.to_owned(), purposes })
+    (version_ok && complete).then(|| Consent {
+        version: version.to_owned(),
+        purposes,
+    })
 }
 
 /// The canonical wire form of a checked referral: what the service stores.
@@ -271,10 +309,10 @@ impl From<&Referral> for RawReferral {
             language: referral.language,
             questionnaire: referral.questionnaire.clone(),
             answers: referral.answers.clone(),
-            wellbeing: referral
-                .wellbeing
-                .as_ref()
-                .map(|r| RawWellbeing { instrument: r.instrument(), items: r.items().to_vec() }),
+            wellbeing: referral.wellbeing.as_ref().map(|r| RawWellbeing {
+                instrument: r.instrument(),
+                items: r.items().to_vec(),
+            }),
             consent: RawConsent {
                 version: referral.consent.version.clone(),
                 purposes: referral.consent.purposes.iter().copied().collect(),
@@ -289,9 +327,16 @@ mod tests {
     use crate::default_questionnaire;
     use crate::fields::FreeTextError;
 
-    const TODAY: CalendarDate = CalendarDate { year: 2026, month: 11, day: 25 };
-    const ASSISTED: &str = include_str!("../../../tests/fixtures/referrals/valid/assisted-arabic-letter-and-swemwbs.json");
-    const SELF: &str = include_str!("../../../tests/fixtures/referrals/valid/phone-self-referral.json");
+    const TODAY: CalendarDate = CalendarDate {
+        year: 2026,
+        month: 11,
+        day: 25,
+    };
+    const ASSISTED: &str = include_str!(
+        "../../../tests/fixtures/referrals/valid/assisted-arabic-letter-and-swemwbs.json"
+    );
+    const SELF: &str =
+        include_str!("../../../tests/fixtures/referrals/valid/phone-self-referral.json");
 
     fn raw(json: &str) -> RawReferral {
         serde_json::from_str(json).unwrap()
@@ -314,7 +359,10 @@ mod tests {
         assert_eq!(referral.channel(), Channel::Assisted);
         assert_eq!(referral.organisation(), Some("Southside Foodbank"));
         let canonical = RawReferral::from(&referral);
-        assert_eq!(canonical.organisation.as_deref(), Some("Southside Foodbank"));
+        assert_eq!(
+            canonical.organisation.as_deref(),
+            Some("Southside Foodbank")
+        );
         let json = serde_json::to_value(&canonical).unwrap();
         assert_eq!(json["organisation"], "Southside Foodbank");
     }
@@ -324,7 +372,11 @@ mod tests {
         for missing in [None, Some(""), Some("   ")] {
             let mut body = raw(ASSISTED);
             body.organisation = missing.map(str::to_owned);
-            assert_eq!(first(body), ("organisation_missing", "organisation".to_string()), "{missing:?}");
+            assert_eq!(
+                first(body),
+                ("organisation_missing", "organisation".to_string()),
+                "{missing:?}"
+            );
         }
         let mut body = raw(ASSISTED);
         body.organisation = None;
@@ -338,12 +390,24 @@ mod tests {
     fn an_organisation_name_is_at_most_100_characters() {
         let mut body = raw(ASSISTED);
         body.organisation = Some("م".repeat(100));
-        assert_eq!(parse(body).unwrap().organisation().map(|o| o.chars().count()), Some(100));
+        assert_eq!(
+            parse(body)
+                .unwrap()
+                .organisation()
+                .map(|o| o.chars().count()),
+            Some(100)
+        );
         let mut body = raw(ASSISTED);
         body.organisation = Some("a".repeat(101));
         let errors = parse(body).unwrap_err();
-        assert_eq!((errors.first().code(), errors.first().field()), ("organisation_too_long", "organisation".to_string()));
-        assert_eq!(errors.first().message(), "The organisation's name must be 100 characters or fewer.");
+        assert_eq!(
+            (errors.first().code(), errors.first().field()),
+            ("organisation_too_long", "organisation".to_string())
+        );
+        assert_eq!(
+            errors.first().message(),
+            "The organisation's name must be 100 characters or fewer."
+        );
     }
 
     #[test]
@@ -351,11 +415,17 @@ mod tests {
         let referral = parse(raw(SELF)).unwrap();
         assert_eq!(referral.organisation(), None);
         let json = serde_json::to_value(RawReferral::from(&referral)).unwrap();
-        assert!(json.get("organisation").is_none(), "absent, not null: {json}");
+        assert!(
+            json.get("organisation").is_none(),
+            "absent, not null: {json}"
+        );
 
         let mut body = raw(SELF);
         body.organisation = Some("Southside Foodbank".into());
-        assert_eq!(first(body), ("organisation_unexpected", "organisation".to_string()));
+        assert_eq!(
+            first(body),
+            ("organisation_unexpected", "organisation".to_string())
+        );
         // Blank is no organisation, as a blank answer is no answer.
         let mut body = raw(SELF);
         body.organisation = Some(" ".into());
@@ -370,6 +440,13 @@ mod tests {
         body.answers.remove("name");
         let errors = parse(body).unwrap_err();
         let found: Vec<_> = errors.iter().map(|e| e.code()).collect();
-        assert_eq!(found, ["practice_malformed", "organisation_missing", "answer_missing"]);
+        assert_eq!(
+            found,
+            [
+                "practice_malformed",
+                "organisation_missing",
+                "answer_missing"
+            ]
+        );
     }
 }

@@ -54,12 +54,25 @@ pub struct Responses {
 impl Responses {
     pub fn parse(instrument: Instrument, items: &[u8]) -> Result<Self, ScoreError> {
         if items.len() != instrument.item_count() {
-            return Err(ScoreError::WrongItemCount { expected: instrument.item_count(), found: items.len() });
+            return Err(ScoreError::WrongItemCount {
+                expected: instrument.item_count(),
+                found: items.len(),
+            });
         }
-        if let Some((index, &value)) = items.iter().enumerate().find(|(_, v)| !(1..=5).contains(*v)) {
-            return Err(ScoreError::OutOfRange { item: index + 1, value });
+        if let Some((index, &value)) = items
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(1..=5).contains(*v))
+        {
+            return Err(ScoreError::OutOfRange {
+                item: index + 1,
+                value,
+            });
         }
-        Ok(Self { instrument, items: items.to_vec() })
+        Ok(Self {
+            instrument,
+            items: items.to_vec(),
+        })
     }
 
     pub fn instrument(&self) -> Instrument {
@@ -74,7 +87,10 @@ impl Responses {
         let raw: u8 = self.items.iter().sum();
         match self.instrument {
             Instrument::Wemwbs => Score::Wemwbs { total: raw },
-            Instrument::Swemwbs => Score::Swemwbs { raw, metric: swemwbs_metric(raw) },
+            Instrument::Swemwbs => Score::Swemwbs {
+                raw,
+                metric: swemwbs_metric(raw),
+            },
         }
     }
 }
@@ -138,7 +154,11 @@ mod tests {
 
     #[test]
     fn every_swemwbs_raw_score_converts_as_published() {
-        let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/swemwbs-conversion.csv")).unwrap();
+        let table = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/swemwbs-conversion.csv"
+        ))
+        .unwrap();
         let rows: Vec<(u8, f32)> = table
             .lines()
             .skip(1)
@@ -147,14 +167,19 @@ mod tests {
             .collect();
         assert_eq!(rows.len(), 29, "raw 7 to 35");
         for (raw, metric) in rows {
-            let score = Responses::parse(Instrument::Swemwbs, &items_summing_to(raw)).unwrap().score();
+            let score = Responses::parse(Instrument::Swemwbs, &items_summing_to(raw))
+                .unwrap()
+                .score();
             assert_eq!(score, Score::Swemwbs { raw, metric }, "raw {raw}");
         }
     }
 
     #[test]
     fn the_copy_of_the_table_matches_the_shared_reference_data() {
-        let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/swemwbs-conversion.csv");
+        let shared = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/swemwbs-conversion.csv"
+        );
         if let Ok(reference) = std::fs::read_to_string(shared) {
             assert_eq!(reference, SWEMWBS_CONVERSION);
         }
@@ -162,21 +187,40 @@ mod tests {
 
     #[test]
     fn wemwbs_bounds() {
-        assert_eq!(Responses::parse(Instrument::Wemwbs, &[1; 14]).unwrap().score(), Score::Wemwbs { total: 14 });
-        assert_eq!(Responses::parse(Instrument::Wemwbs, &[5; 14]).unwrap().score(), Score::Wemwbs { total: 70 });
+        assert_eq!(
+            Responses::parse(Instrument::Wemwbs, &[1; 14])
+                .unwrap()
+                .score(),
+            Score::Wemwbs { total: 14 }
+        );
+        assert_eq!(
+            Responses::parse(Instrument::Wemwbs, &[5; 14])
+                .unwrap()
+                .score(),
+            Score::Wemwbs { total: 70 }
+        );
     }
 
     #[test]
     fn incomplete_or_out_of_range_sets_name_the_item() {
         assert_eq!(
             Responses::parse(Instrument::Wemwbs, &[3; 13]),
-            Err(ScoreError::WrongItemCount { expected: 14, found: 13 })
+            Err(ScoreError::WrongItemCount {
+                expected: 14,
+                found: 13
+            })
         );
         let mut items = [3u8; 7];
         items[4] = 6;
-        assert_eq!(Responses::parse(Instrument::Swemwbs, &items), Err(ScoreError::OutOfRange { item: 5, value: 6 }));
+        assert_eq!(
+            Responses::parse(Instrument::Swemwbs, &items),
+            Err(ScoreError::OutOfRange { item: 5, value: 6 })
+        );
         items[4] = 0;
-        assert_eq!(Responses::parse(Instrument::Swemwbs, &items), Err(ScoreError::OutOfRange { item: 5, value: 0 }));
+        assert_eq!(
+            Responses::parse(Instrument::Swemwbs, &items),
+            Err(ScoreError::OutOfRange { item: 5, value: 0 })
+        );
     }
 
     #[test]
@@ -184,12 +228,24 @@ mod tests {
         let w = |total| Score::Wemwbs { total };
         assert_eq!(w(43).meaningful_change_from(w(40)), Some(true));
         assert_eq!(w(42).meaningful_change_from(w(40)), Some(false));
-        assert_eq!(w(37).meaningful_change_from(w(40)), Some(true), "a fall counts too");
-        let s = |raw: u8| Responses::parse(Instrument::Swemwbs, &items_summing_to(raw)).unwrap().score();
+        assert_eq!(
+            w(37).meaningful_change_from(w(40)),
+            Some(true),
+            "a fall counts too"
+        );
+        let s = |raw: u8| {
+            Responses::parse(Instrument::Swemwbs, &items_summing_to(raw))
+                .unwrap()
+                .score()
+        };
         // raw 20 -> 18.59, raw 22 -> 19.98 (1.39): not meaningful; raw 24 -> 21.54 (2.95): not; raw 25 -> 22.35 (3.76): yes.
         assert_eq!(s(22).meaningful_change_from(s(20)), Some(false));
         assert_eq!(s(24).meaningful_change_from(s(20)), Some(false));
         assert_eq!(s(25).meaningful_change_from(s(20)), Some(true));
-        assert_eq!(w(50).meaningful_change_from(s(20)), None, "different scales do not compare");
+        assert_eq!(
+            w(50).meaningful_change_from(s(20)),
+            None,
+            "different scales do not compare"
+        );
     }
 }

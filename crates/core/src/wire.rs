@@ -24,7 +24,9 @@ impl RawReferral {
         for (question, answer) in &self.answers {
             match answer {
                 AnswerValue::One(value) => answers.string(question, value),
-                AnswerValue::Many(values) => answers.raw(question, &array(values.iter().map(|v| string(v)))),
+                AnswerValue::Many(values) => {
+                    answers.raw(question, &array(values.iter().map(|v| string(v))))
+                }
             }
         }
         json.raw("answers", &answers.finish());
@@ -33,7 +35,10 @@ impl RawReferral {
         }
         let mut consent = Object::new();
         consent.string("version", &self.consent.version);
-        consent.raw("purposes", &array(self.consent.purposes.iter().map(|p| string(p.as_str()))));
+        consent.raw(
+            "purposes",
+            &array(self.consent.purposes.iter().map(|p| string(p.as_str()))),
+        );
         json.raw("consent", &consent.finish());
         json.finish()
     }
@@ -122,7 +127,8 @@ mod tests {
 
     #[test]
     fn every_valid_referral_fixture_is_written_as_serde_writes_it() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/referrals/valid");
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/referrals/valid");
         let mut seen = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -135,13 +141,20 @@ mod tests {
 
     #[test]
     fn awkward_text_is_escaped_as_serde_escapes_it() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/referrals/valid/phone-self-referral.json");
-        let mut raw: RawReferral = serde_json::from_str(&std::fs::read_to_string(dir).unwrap()).unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/referrals/valid/phone-self-referral.json");
+        let mut raw: RawReferral =
+            serde_json::from_str(&std::fs::read_to_string(dir).unwrap()).unwrap();
         raw.practice = AWKWARD.to_owned();
         raw.organisation = Some(AWKWARD.to_owned());
-        raw.answers.insert(AWKWARD.to_owned(), AnswerValue::One(AWKWARD.to_owned()));
-        raw.answers.insert("several".to_owned(), AnswerValue::Many(vec![AWKWARD.to_owned(), String::new()]));
-        raw.answers.insert("none".to_owned(), AnswerValue::Many(vec![]));
+        raw.answers
+            .insert(AWKWARD.to_owned(), AnswerValue::One(AWKWARD.to_owned()));
+        raw.answers.insert(
+            "several".to_owned(),
+            AnswerValue::Many(vec![AWKWARD.to_owned(), String::new()]),
+        );
+        raw.answers
+            .insert("none".to_owned(), AnswerValue::Many(vec![]));
         raw.wellbeing = None;
         raw.consent.purposes.clear();
         assert_eq!(raw.to_json(), serde_json::to_string(&raw).unwrap());
@@ -150,11 +163,25 @@ mod tests {
     #[test]
     fn a_check_in_is_written_as_serde_writes_it() {
         for (schema, language, instrument, items) in [
-            (CHECKIN_SCHEMA, Language::En, Instrument::Wemwbs, vec![1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4]),
-            (CHECKIN_SCHEMA, Language::Ar, Instrument::Swemwbs, vec![5; 7]),
+            (
+                CHECKIN_SCHEMA,
+                Language::En,
+                Instrument::Wemwbs,
+                vec![1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4],
+            ),
+            (
+                CHECKIN_SCHEMA,
+                Language::Ar,
+                Instrument::Swemwbs,
+                vec![5; 7],
+            ),
             (AWKWARD, Language::Gd, Instrument::Swemwbs, vec![]),
         ] {
-            let raw = RawCheckin { schema: schema.to_owned(), language, wellbeing: RawWellbeing { instrument, items } };
+            let raw = RawCheckin {
+                schema: schema.to_owned(),
+                language,
+                wellbeing: RawWellbeing { instrument, items },
+            };
             assert_eq!(raw.to_json(), serde_json::to_string(&raw).unwrap());
         }
     }

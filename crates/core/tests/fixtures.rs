@@ -8,14 +8,20 @@ use serde_json::Value;
 use signpost_core::fields::CalendarDate;
 use signpost_core::{default_questionnaire, RawReferral, Referral, ReferralErrors};
 
-const TODAY: CalendarDate = CalendarDate { year: 2026, month: 11, day: 25 };
+const TODAY: CalendarDate = CalendarDate {
+    year: 2026,
+    month: 11,
+    day: 25,
+};
 
 fn parse(raw: RawReferral) -> Result<Referral, ReferralErrors> {
     Referral::parse(raw, &default_questionnaire(), TODAY)
 }
 
 fn fixtures(kind: &str) -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/referrals").join(kind);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/referrals")
+        .join(kind);
     let mut found: Vec<_> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
@@ -34,7 +40,8 @@ fn fixtures(kind: &str) -> Vec<(String, Value)> {
 #[test]
 fn every_valid_fixture_is_accepted() {
     for (name, body) in fixtures("valid") {
-        let raw: RawReferral = serde_json::from_value(body).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let raw: RawReferral =
+            serde_json::from_value(body).unwrap_or_else(|e| panic!("{name}: {e}"));
         if let Err(errors) = parse(raw) {
             panic!("{name} was refused: {errors}");
         }
@@ -49,7 +56,9 @@ fn every_invalid_fixture_is_refused_for_its_reason() {
         let parsed = serde_json::from_value::<RawReferral>(fixture["body"].clone());
         match (parsed, expected_code) {
             (Err(_), "invalid_body") => {}
-            (Err(e), _) => panic!("{name}: expected {expected_code}, but the body did not parse: {e}"),
+            (Err(e), _) => {
+                panic!("{name}: expected {expected_code}, but the body did not parse: {e}")
+            }
             (Ok(_), "invalid_body") => panic!("{name}: expected the body's shape to be refused"),
             (Ok(raw), _) => {
                 let errors = parse(raw).expect_err(&name);

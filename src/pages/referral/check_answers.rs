@@ -14,7 +14,11 @@ pub fn CheckAnswers() -> Html {
     let answers = journey.answers_for_checking();
     let rows = journey.visible_pages().into_iter().flat_map(|index| {
         let page = journey.page(index).clone();
-        let questions: Vec<_> = journey.questionnaire().visible_questions(&page, &answers).cloned().collect();
+        let questions: Vec<_> = journey
+            .questionnaire()
+            .visible_questions(&page, &answers)
+            .cloned()
+            .collect();
         questions.into_iter().map(move |question| (index, question))
     });
     let cont = {

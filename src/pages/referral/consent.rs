@@ -2,8 +2,8 @@ use signpost_core::{ConsentPurpose, CONSENT_VERSION};
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
-use crate::components::{ChoiceGroup, ChoiceItem, Choose, QuestionPage};
 use crate::components::problem_message;
+use crate::components::{ChoiceGroup, ChoiceItem, Choose, QuestionPage};
 use crate::journey::{Action, Problem};
 use crate::send::new_idempotency_key;
 
@@ -28,7 +28,10 @@ pub fn Consent() -> Html {
     let on_toggle = {
         let journey = journey.clone();
         Callback::from(move |value: AttrValue| {
-            let purpose = purposes.into_iter().map(|(p, _)| p).find(|p| p.as_str() == value.as_str());
+            let purpose = purposes
+                .into_iter()
+                .map(|(p, _)| p)
+                .find(|p| p.as_str() == value.as_str());
             if let Some(purpose) = purpose {
                 let agreed = !journey.consent.contains(&purpose);
                 journey.dispatch(Action::SetConsent(purpose, agreed));
@@ -37,7 +40,11 @@ pub fn Consent() -> Html {
     };
     let on_submit = {
         let journey = journey.clone();
-        Callback::from(move |()| journey.dispatch(Action::Send { idempotency_key: new_idempotency_key() }))
+        Callback::from(move |()| {
+            journey.dispatch(Action::Send {
+                idempotency_key: new_idempotency_key(),
+            })
+        })
     };
     let error = journey
         .problems

@@ -17,7 +17,11 @@ pub fn QuestionnairePage(props: &QuestionnairePageProps) -> Html {
     let messages = use_messages();
     let page = journey.page(props.index).clone();
     let answers = journey.answers_for_checking();
-    let questions: Vec<_> = journey.questionnaire().visible_questions(&page, &answers).cloned().collect();
+    let questions: Vec<_> = journey
+        .questionnaire()
+        .visible_questions(&page, &answers)
+        .cloned()
+        .collect();
     let single = page.questions.len() == 1;
     html! {
         <QuestionPage>

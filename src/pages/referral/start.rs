@@ -2,7 +2,9 @@ use signpost_core::Channel;
 use yew::prelude::*;
 
 use crate::app::{use_config, use_journey, use_messages};
-use crate::components::{problem_message, ChoiceGroup, ChoiceItem, Choose, ErrorSummary, SummaryItem};
+use crate::components::{
+    problem_message, ChoiceGroup, ChoiceItem, Choose, ErrorSummary, SummaryItem,
+};
 use crate::journey::{Action, Problem};
 
 /// What this is, who reads it, how long it takes, that it is not an emergency service, what
@@ -20,12 +22,17 @@ pub fn Start() -> Html {
     };
     let confirm = {
         let journey = journey.clone();
-        Callback::from(move |_: AttrValue| journey.dispatch(Action::ConfirmPresent(!journey.volunteer_confirmed)))
+        Callback::from(move |_: AttrValue| {
+            journey.dispatch(Action::ConfirmPresent(!journey.volunteer_confirmed))
+        })
     };
     let summary: Vec<SummaryItem> = journey
         .problems
         .iter()
-        .map(|p| SummaryItem { field: p.field(), text: problem_message(&journey, &messages, p).into() })
+        .map(|p| SummaryItem {
+            field: p.field(),
+            text: problem_message(&journey, &messages, p).into(),
+        })
         .collect();
     let present_error = journey
         .problems

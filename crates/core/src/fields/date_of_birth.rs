@@ -17,7 +17,9 @@ impl CalendarDate {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Self { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Self { year, month, day })
     }
 
     /// Reads `YYYY-MM-DD`, the form dates travel in.
@@ -63,11 +65,19 @@ impl DateOfBirth {
         if input.trim().is_empty() {
             return Err(DateOfBirthError::Empty);
         }
-        Self::check(CalendarDate::parse_iso(input).ok_or(DateOfBirthError::NotADate)?, today)
+        Self::check(
+            CalendarDate::parse_iso(input).ok_or(DateOfBirthError::NotADate)?,
+            today,
+        )
     }
 
     /// From the day, month and year fields people type (GOV.UK date input).
-    pub fn from_parts(day: &str, month: &str, year: &str, today: CalendarDate) -> Result<Self, DateOfBirthError> {
+    pub fn from_parts(
+        day: &str,
+        month: &str,
+        year: &str,
+        today: CalendarDate,
+    ) -> Result<Self, DateOfBirthError> {
         if [day, month, year].iter().all(|p| p.trim().is_empty()) {
             return Err(DateOfBirthError::Empty);
         }
@@ -101,25 +111,68 @@ impl DateOfBirth {
 mod tests {
     use super::*;
 
-    const TODAY: CalendarDate = CalendarDate { year: 2026, month: 11, day: 25 };
+    const TODAY: CalendarDate = CalendarDate {
+        year: 2026,
+        month: 11,
+        day: 25,
+    };
 
     #[test]
     fn accepts_real_past_dates_in_both_forms() {
-        assert_eq!(DateOfBirth::parse("1980-02-29", TODAY).unwrap().date().to_iso(), "1980-02-29");
-        assert_eq!(DateOfBirth::from_parts("9", "3", "1975", TODAY).unwrap().date().to_iso(), "1975-03-09");
-        assert!(DateOfBirth::parse("2026-11-25", TODAY).is_ok(), "born today");
+        assert_eq!(
+            DateOfBirth::parse("1980-02-29", TODAY)
+                .unwrap()
+                .date()
+                .to_iso(),
+            "1980-02-29"
+        );
+        assert_eq!(
+            DateOfBirth::from_parts("9", "3", "1975", TODAY)
+                .unwrap()
+                .date()
+                .to_iso(),
+            "1975-03-09"
+        );
+        assert!(
+            DateOfBirth::parse("2026-11-25", TODAY).is_ok(),
+            "born today"
+        );
     }
 
     #[test]
     fn refuses_impossible_future_and_ancient_dates() {
         assert_eq!(DateOfBirth::parse("", TODAY), Err(DateOfBirthError::Empty));
-        assert_eq!(DateOfBirth::from_parts(" ", "", "", TODAY), Err(DateOfBirthError::Empty));
-        assert_eq!(DateOfBirth::parse("1981-02-29", TODAY), Err(DateOfBirthError::NotADate));
-        assert_eq!(DateOfBirth::from_parts("31", "4", "1990", TODAY), Err(DateOfBirthError::NotADate));
-        assert_eq!(DateOfBirth::from_parts("1", "13", "1990", TODAY), Err(DateOfBirthError::NotADate));
-        assert_eq!(DateOfBirth::from_parts("1", "1", "90", TODAY), Err(DateOfBirthError::NotADate));
-        assert_eq!(DateOfBirth::parse("2026-11-26", TODAY), Err(DateOfBirthError::InTheFuture));
-        assert_eq!(DateOfBirth::parse("1905-11-24", TODAY), Err(DateOfBirthError::TooLongAgo));
-        assert!(DateOfBirth::parse("1906-11-24", TODAY).is_ok(), "120 and a day is still a lifetime");
+        assert_eq!(
+            DateOfBirth::from_parts(" ", "", "", TODAY),
+            Err(DateOfBirthError::Empty)
+        );
+        assert_eq!(
+            DateOfBirth::parse("1981-02-29", TODAY),
+            Err(DateOfBirthError::NotADate)
+        );
+        assert_eq!(
+            DateOfBirth::from_parts("31", "4", "1990", TODAY),
+            Err(DateOfBirthError::NotADate)
+        );
+        assert_eq!(
+            DateOfBirth::from_parts("1", "13", "1990", TODAY),
+            Err(DateOfBirthError::NotADate)
+        );
+        assert_eq!(
+            DateOfBirth::from_parts("1", "1", "90", TODAY),
+            Err(DateOfBirthError::NotADate)
+        );
+        assert_eq!(
+            DateOfBirth::parse("2026-11-26", TODAY),
+            Err(DateOfBirthError::InTheFuture)
+        );
+        assert_eq!(
+            DateOfBirth::parse("1905-11-24", TODAY),
+            Err(DateOfBirthError::TooLongAgo)
+        );
+        assert!(
+            DateOfBirth::parse("1906-11-24", TODAY).is_ok(),
+            "120 and a day is still a lifetime"
+        );
     }
 }

@@ -24,7 +24,9 @@ impl Email {
         if email.len() > MAX_LEN {
             return Err(EmailError::TooLong);
         }
-        let (local, domain) = email.rsplit_once('@').ok_or(EmailError::NotAnEmailAddress)?;
+        let (local, domain) = email
+            .rsplit_once('@')
+            .ok_or(EmailError::NotAnEmailAddress)?;
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
@@ -61,8 +63,21 @@ mod tests {
     #[test]
     fn refuses_what_is_not_an_address() {
         assert_eq!(Email::parse(" "), Err(EmailError::Empty));
-        for bad in ["morag", "morag@", "@example.com", "morag@example", "mo rag@example.com", "a@b@c.com", "a@.com", "a@b..com"] {
-            assert_eq!(Email::parse(bad), Err(EmailError::NotAnEmailAddress), "{bad}");
+        for bad in [
+            "morag",
+            "morag@",
+            "@example.com",
+            "morag@example",
+            "mo rag@example.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@b..com",
+        ] {
+            assert_eq!(
+                Email::parse(bad),
+                Err(EmailError::NotAnEmailAddress),
+                "{bad}"
+            );
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(Email::parse(&long), Err(EmailError::TooLong));

@@ -35,7 +35,10 @@ mod tests {
 
     #[test]
     fn trims_and_keeps_the_text() {
-        assert_eq!(FreeText::parse("  Morag Campbell ", 100).unwrap().as_ref(), "Morag Campbell");
+        assert_eq!(
+            FreeText::parse("  Morag Campbell ", 100).unwrap().as_ref(),
+            "Morag Campbell"
+        );
     }
 
     #[test]
@@ -46,6 +49,9 @@ mod tests {
     #[test]
     fn counts_characters_not_bytes() {
         assert!(FreeText::parse(&"م".repeat(100), 100).is_ok());
-        assert_eq!(FreeText::parse(&"a".repeat(101), 100), Err(FreeTextError::TooLong { max: 100 }));
+        assert_eq!(
+            FreeText::parse(&"a".repeat(101), 100),
+            Err(FreeTextError::TooLong { max: 100 })
+        );
     }
 }

@@ -33,8 +33,13 @@ impl PhoneNumber {
         }
         // People write +44 (0)7700 900123 as often as +44 7700 900123.
         let national = if international {
-            let after_country = digits.strip_prefix("44").ok_or(PhoneNumberError::NotUkNumber)?;
-            format!("0{}", after_country.strip_prefix('0').unwrap_or(after_country))
+            let after_country = digits
+                .strip_prefix("44")
+                .ok_or(PhoneNumberError::NotUkNumber)?;
+            format!(
+                "0{}",
+                after_country.strip_prefix('0').unwrap_or(after_country)
+            )
         } else {
             digits
         };
@@ -59,19 +64,44 @@ mod tests {
 
     #[test]
     fn accepts_the_ways_people_write_uk_numbers() {
-        for written in ["07700 900123", "07700900123", "+44 7700 900123", "+44 (0)7700 900123", "0141-496-0000"] {
+        for written in [
+            "07700 900123",
+            "07700900123",
+            "+44 7700 900123",
+            "+44 (0)7700 900123",
+            "0141-496-0000",
+        ] {
             let number = PhoneNumber::parse(written).unwrap_or_else(|e| panic!("{written}: {e:?}"));
-            assert!(number.as_ref().starts_with('0'), "{written} -> {}", number.as_ref());
+            assert!(
+                number.as_ref().starts_with('0'),
+                "{written} -> {}",
+                number.as_ref()
+            );
         }
-        assert_eq!(PhoneNumber::parse("+44 7700 900123").unwrap().as_ref(), "07700900123");
+        assert_eq!(
+            PhoneNumber::parse("+44 7700 900123").unwrap().as_ref(),
+            "07700900123"
+        );
     }
 
     #[test]
     fn refuses_what_is_not_a_uk_number() {
         assert_eq!(PhoneNumber::parse(""), Err(PhoneNumberError::Empty));
-        assert_eq!(PhoneNumber::parse("0770090012a"), Err(PhoneNumberError::InvalidCharacters));
-        assert_eq!(PhoneNumber::parse("12345"), Err(PhoneNumberError::NotUkNumber));
-        assert_eq!(PhoneNumber::parse("+33 1 23 45 67 89"), Err(PhoneNumberError::NotUkNumber));
-        assert_eq!(PhoneNumber::parse("077009001234"), Err(PhoneNumberError::NotUkNumber));
+        assert_eq!(
+            PhoneNumber::parse("0770090012a"),
+            Err(PhoneNumberError::InvalidCharacters)
+        );
+        assert_eq!(
+            PhoneNumber::parse("12345"),
+            Err(PhoneNumberError::NotUkNumber)
+        );
+        assert_eq!(
+            PhoneNumber::parse("+33 1 23 45 67 89"),
+            Err(PhoneNumberError::NotUkNumber)
+        );
+        assert_eq!(
+            PhoneNumber::parse("077009001234"),
+            Err(PhoneNumberError::NotUkNumber)
+        );
     }
 }

@@ -13,7 +13,11 @@ pub struct Postcode(String);
 
 impl Postcode {
     pub fn parse(input: &str) -> Result<Self, PostcodeError> {
-        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         if compact.is_empty() {
             return Err(PostcodeError::Empty);
         }
@@ -31,8 +35,22 @@ impl Postcode {
 
 /// The outward code: A9, A99, AA9, AA99, A9A or AA9A.
 fn valid_outward(outward: &str) -> bool {
-    let shape: String = outward.chars().map(|c| if c.is_ascii_digit() { '9' } else if c.is_ascii_alphabetic() { 'A' } else { '?' }).collect();
-    matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A")
+    let shape: String = outward
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '9'
+            } else if c.is_ascii_alphabetic() {
+                'A'
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    matches!(
+        shape.as_str(),
+        "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
+    )
 }
 
 /// The inward code: a digit and two letters.
@@ -64,15 +82,31 @@ mod tests {
             ("M1 1AE", "M1 1AE"),
             ("DN55 1PT", "DN55 1PT"),
         ] {
-            assert_eq!(Postcode::parse(written).unwrap().as_ref(), standard, "{written}");
+            assert_eq!(
+                Postcode::parse(written).unwrap().as_ref(),
+                standard,
+                "{written}"
+            );
         }
     }
 
     #[test]
     fn refuses_what_is_not_a_postcode() {
         assert_eq!(Postcode::parse("  "), Err(PostcodeError::Empty));
-        for bad in ["EH1", "12345", "EH1 1Y", "EHH1 1YZ", "EH1 YYZ", "E€1 1YZ", "EH1-1YZ"] {
-            assert_eq!(Postcode::parse(bad), Err(PostcodeError::NotUkPostcode), "{bad}");
+        for bad in [
+            "EH1",
+            "12345",
+            "EH1 1Y",
+            "EHH1 1YZ",
+            "EH1 YYZ",
+            "E€1 1YZ",
+            "EH1-1YZ",
+        ] {
+            assert_eq!(
+                Postcode::parse(bad),
+                Err(PostcodeError::NotUkPostcode),
+                "{bad}"
+            );
         }
     }
 }

@@ -20,7 +20,8 @@ impl PracticeCode {
         if code.is_empty() {
             return Err(PracticeCodeError::Empty);
         }
-        let well_formed = code.len() <= MAX_LEN && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let well_formed =
+            code.len() <= MAX_LEN && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if well_formed {
             Ok(Self(code.to_ascii_uppercase()))
         } else {
@@ -42,14 +43,26 @@ mod tests {
     #[test]
     fn accepts_and_normalises_codes() {
         assert_eq!(PracticeCode::parse("43210").unwrap().as_ref(), "43210");
-        assert_eq!(PracticeCode::parse(" gla-east ").unwrap().as_ref(), "GLA-EAST");
+        assert_eq!(
+            PracticeCode::parse(" gla-east ").unwrap().as_ref(),
+            "GLA-EAST"
+        );
     }
 
     #[test]
     fn refuses_malformed_codes() {
         assert_eq!(PracticeCode::parse(""), Err(PracticeCodeError::Empty));
-        assert_eq!(PracticeCode::parse("43 210"), Err(PracticeCodeError::Malformed));
-        assert_eq!(PracticeCode::parse("ABCDEFGHIJKLM"), Err(PracticeCodeError::Malformed));
-        assert_eq!(PracticeCode::parse("<script>"), Err(PracticeCodeError::Malformed));
+        assert_eq!(
+            PracticeCode::parse("43 210"),
+            Err(PracticeCodeError::Malformed)
+        );
+        assert_eq!(
+            PracticeCode::parse("ABCDEFGHIJKLM"),
+            Err(PracticeCodeError::Malformed)
+        );
+        assert_eq!(
+            PracticeCode::parse("<script>"),
+            Err(PracticeCodeError::Malformed)
+        );
     }
 }

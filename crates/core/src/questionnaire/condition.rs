@@ -25,17 +25,31 @@ pub enum ConditionTest {
 impl Condition {
     /// The condition must name an earlier choice question and one of its options, with the test
     /// that fits it: `includes` for several choices, `equals` for one.
-    pub(super) fn check(&self, owner: &str, earlier: &[Question]) -> Result<(), QuestionnaireError> {
+    pub(super) fn check(
+        &self,
+        owner: &str,
+        earlier: &[Question],
+    ) -> Result<(), QuestionnaireError> {
         let Some(target) = earlier.iter().find(|q| q.id == self.question) else {
-            return Err(QuestionnaireError::UnknownConditionQuestion { question: owner.to_owned(), names: self.question.clone() });
+            return Err(QuestionnaireError::UnknownConditionQuestion {
+                question: owner.to_owned(),
+                names: self.question.clone(),
+            });
         };
         let (values, fits): (&[String], bool) = match (&self.test, &target.kind) {
-            (ConditionTest::Includes(value), kind) => (std::slice::from_ref(value), is_multiple(kind)),
-            (ConditionTest::IncludesAny(values), kind) => (values, is_multiple(kind) && !values.is_empty()),
+            (ConditionTest::Includes(value), kind) => {
+                (std::slice::from_ref(value), is_multiple(kind))
+            }
+            (ConditionTest::IncludesAny(values), kind) => {
+                (values, is_multiple(kind) && !values.is_empty())
+            }
             (ConditionTest::Equals(value), kind) => (std::slice::from_ref(value), is_single(kind)),
         };
         if !fits {
-            return Err(QuestionnaireError::ConditionDoesNotFit { question: owner.to_owned(), names: self.question.clone() });
+            return Err(QuestionnaireError::ConditionDoesNotFit {
+                question: owner.to_owned(),
+                names: self.question.clone(),
+            });
         }
         let options = target.kind.options().unwrap_or_default();
         match values.iter().find(|v| !options.contains(&v.as_str())) {
@@ -54,5 +68,8 @@ fn is_multiple(kind: &QuestionKind) -> bool {
 }
 
 fn is_single(kind: &QuestionKind) -> bool {
-    matches!(kind, QuestionKind::SingleChoice { .. } | QuestionKind::YesNo)
+    matches!(
+        kind,
+        QuestionKind::SingleChoice { .. } | QuestionKind::YesNo
+    )
 }

@@ -4,21 +4,49 @@ use std::fmt;
 /// so whoever edited the file can find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuestionnaireError {
-    Malformed { reason: String },
-    DuplicateId { id: String },
-    EmptyPage { page: String },
-    UnknownType { question: String, type_name: String },
-    NoOptions { question: String },
-    UnexpectedOptions { question: String },
-    DuplicateOption { question: String, option: String },
+    Malformed {
+        reason: String,
+    },
+    DuplicateId {
+        id: String,
+    },
+    EmptyPage {
+        page: String,
+    },
+    UnknownType {
+        question: String,
+        type_name: String,
+    },
+    NoOptions {
+        question: String,
+    },
+    UnexpectedOptions {
+        question: String,
+    },
+    DuplicateOption {
+        question: String,
+        option: String,
+    },
     /// A condition names a question that does not exist, or comes later.
-    UnknownConditionQuestion { question: String, names: String },
+    UnknownConditionQuestion {
+        question: String,
+        names: String,
+    },
     /// `includes` on a question with one answer, `equals` on several, or a test on a text question.
-    ConditionDoesNotFit { question: String, names: String },
-    ConditionValueNotAnOption { question: String, names: String, value: String },
+    ConditionDoesNotFit {
+        question: String,
+        names: String,
+    },
+    ConditionValueNotAnOption {
+        question: String,
+        names: String,
+        value: String,
+    },
     /// One of the questions every questionnaire must ask (needs, name, contact_methods) is absent,
     /// optional, conditional or of the wrong type.
-    CoreQuestionMissing { id: String },
+    CoreQuestionMissing {
+        id: String,
+    },
 }
 
 impl fmt::Display for QuestionnaireError {

@@ -15,11 +15,19 @@ pub use error::QuestionnaireError;
 /// The kinds of question a questionnaire may ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuestionKind {
-    SingleChoice { options: Vec<String> },
-    MultipleChoice { options: Vec<String> },
+    SingleChoice {
+        options: Vec<String>,
+    },
+    MultipleChoice {
+        options: Vec<String>,
+    },
     YesNo,
-    ShortText { max_length: usize },
-    LongText { max_length: usize },
+    ShortText {
+        max_length: usize,
+    },
+    LongText {
+        max_length: usize,
+    },
     Date,
     Phone,
     Email,
@@ -111,9 +119,13 @@ type KindTest = fn(&QuestionKind) -> bool;
 /// Questions every questionnaire must ask, unconditionally and required: a link worker cannot
 /// act without them, and the inbox shows them first.
 const REQUIRED_QUESTIONS: [(&str, KindTest); 3] = [
-    ("needs", |k| matches!(k, QuestionKind::MultipleChoice { .. })),
+    ("needs", |k| {
+        matches!(k, QuestionKind::MultipleChoice { .. })
+    }),
     ("name", |k| matches!(k, QuestionKind::ShortText { .. })),
-    ("contact_methods", |k| matches!(k, QuestionKind::MultipleChoice { .. })),
+    ("contact_methods", |k| {
+        matches!(k, QuestionKind::MultipleChoice { .. })
+    }),
 ];
 
 const SHORT_TEXT_LIMIT: usize = 100;
@@ -122,7 +134,9 @@ const LONG_TEXT_LIMIT: usize = 1000;
 impl Questionnaire {
     pub fn parse(json: &str) -> Result<Self, QuestionnaireError> {
         let raw: RawQuestionnaire =
-            serde_json::from_str(json).map_err(|e| QuestionnaireError::Malformed { reason: e.to_string() })?;
+            serde_json::from_str(json).map_err(|e| QuestionnaireError::Malformed {
+                reason: e.to_string(),
+            })?;
         Self::from_raw(raw)
     }
 
@@ -147,7 +161,9 @@ impl Questionnaire {
             let mut questions = Vec::with_capacity(raw_page.questions.len());
             for raw_question in raw_page.questions {
                 if !question_ids.insert(raw_question.id.clone()) {
-                    return Err(QuestionnaireError::DuplicateId { id: raw_question.id });
+                    return Err(QuestionnaireError::DuplicateId {
+                        id: raw_question.id,
+                    });
                 }
                 let question = parse_question(raw_question)?;
                 if let Some(condition) = &question.show_if {
@@ -156,9 +172,17 @@ impl Questionnaire {
                 earlier.push(question.clone());
                 questions.push(question);
             }
-            pages.push(Page { id: raw_page.id, questions, show_if: raw_page.show_if });
+            pages.push(Page {
+                id: raw_page.id,
+                questions,
+                show_if: raw_page.show_if,
+            });
         }
-        let questionnaire = Self { id: raw.id, version: raw.version, pages };
+        let questionnaire = Self {
+            id: raw.id,
+            version: raw.version,
+            pages,
+        };
         for (id, fits) in REQUIRED_QUESTIONS {
             let found = questionnaire.question(id);
             if !found.is_some_and(|q| q.required && q.show_if.is_none() && fits(&q.kind)) {
@@ -181,7 +205,10 @@ impl Questionnaire {
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.pages.iter().flat_map(|p| &p.questions).find(|q| q.id == id)
+        self.pages
+            .iter()
+            .flat_map(|p| &p.questions)
+            .find(|q| q.id == id)
     }
 }
 
@@ -195,22 +222,43 @@ fn parse_question(raw: RawQuestion) -> Result<Question, QuestionnaireError> {
     }
     let mut distinct = HashSet::new();
     if let Some(repeated) = raw.options.iter().find(|o| !distinct.insert(o.as_str())) {
-        return Err(QuestionnaireError::DuplicateOption { question: raw.id.clone(), option: repeated.clone() });
+        return Err(QuestionnaireError::DuplicateOption {
+            question: raw.id.clone(),
+            option: repeated.clone(),
+        });
     }
     let kind = match raw.kind.as_str() {
-        "single_choice" => QuestionKind::SingleChoice { options: raw.options },
-        "multiple_choice" => QuestionKind::MultipleChoice { options: raw.options },
+        "single_choice" => QuestionKind::SingleChoice {
+            options: raw.options,
+        },
+        "multiple_choice" => QuestionKind::MultipleChoice {
+            options: raw.options,
+        },
         "yes_no" => QuestionKind::YesNo,
-        "short_text" => QuestionKind::ShortText { max_length: raw.max_length.unwrap_or(SHORT_TEXT_LIMIT) },
-        "long_text" => QuestionKind::LongText { max_length: raw.max_length.unwrap_or(LONG_TEXT_LIMIT) },
+        "short_text" => QuestionKind::ShortText {
+            max_length: raw.max_length.unwrap_or(SHORT_TEXT_LIMIT),
+        },
+        "long_text" => QuestionKind::LongText {
+            max_length: raw.max_length.unwrap_or(LONG_TEXT_LIMIT),
+        },
         "date" => QuestionKind::Date,
         "phone" => QuestionKind::Phone,
         "email" => QuestionKind::Email,
         "postcode" => QuestionKind::Postcode,
         "instrument" => QuestionKind::Instrument,
-        other => return Err(QuestionnaireError::UnknownType { question: raw.id, type_name: other.to_owned() }),
+        other => {
+            return Err(QuestionnaireError::UnknownType {
+                question: raw.id,
+                type_name: other.to_owned(),
+            })
+        }
     };
-    Ok(Question { id: raw.id, kind, required: raw.required, show_if: raw.show_if })
+    Ok(Question {
+        id: raw.id,
+        kind,
+        required: raw.required,
+        show_if: raw.show_if,
+    })
 }
 
 #[cfg(test)]
