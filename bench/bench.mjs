@@ -17,7 +17,8 @@ const root = join(here, '..');
 
 function parseArgs(argv) {
   const o = { runs: 7, loadSeconds: 10, clients: 64, durabilitySeconds: 4, killAfterMs: 1500,
-    profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost'], browser: true, service: true };
+    profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost'], browser: true, service: true,
+    waterfall: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -35,6 +36,7 @@ function parseArgs(argv) {
     else if (a === '--pages') o.pages = next().split(',');
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-service') o.service = false;
+    else if (a === '--waterfall') o.waterfall = true;
     else if (a === '--no-build') { /* handled by run.sh */ }
     else throw new Error(`unknown flag ${a} (see bench/README.md)`);
   }
@@ -44,6 +46,14 @@ function parseArgs(argv) {
   if (!(o.killAfterMs > 0 && o.killAfterMs < o.durabilitySeconds * 1000)) throw new Error('--kill-after-ms must fall inside the durability load');
   for (const p of o.profiles) if (!PROFILES[p]) throw new Error(`unknown profile ${p}`);
   return o;
+}
+
+/** Each request before the first question: when it left and when its last byte came, in ms. */
+function waterfall(r) {
+  const rows = [...r.resources].sort((a, b) => a.sent_ms - b.sent_ms).map((x) =>
+    `    ${String(Math.round(x.sent_ms)).padStart(5)} → ${String(Math.round(x.finished_ms)).padStart(5)} ms ${(x.bytes / 1024).toFixed(1).padStart(6)} KiB  ${new URL(x.url).pathname}`);
+  const marks = Object.entries(r.marks ?? {}).map(([name, at]) => `    ${String(Math.round(at)).padStart(5)} ms  mark ${name}`);
+  return [...rows, ...marks, `    first question ${Math.round(r.first_question_interactive_ms)} ms`].join('\n');
 }
 
 const options = parseArgs(process.argv.slice(2));
@@ -163,6 +173,7 @@ try {
             ? `first question ${Math.round(r.first_question_interactive_ms)} ms, ${(r.bytes_before_first_question / 1024).toFixed(1)} KiB, answer+submit ${Math.round(r.answer_and_submit_ms)} ms, slowest ${Math.round(r.slowest_interaction_ms)} ms, memory ${(r.memory_bytes / 1048576).toFixed(2)} MiB`
             : `FAILED: ${r.error}`;
           console.log(`[${done}/${total}] run ${run} ${profile.padEnd(7)} ${p.id.padEnd(9)} ${line}`);
+          if (options.waterfall && r.ok) console.log(waterfall(r));
         }
       }
     }

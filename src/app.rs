@@ -46,6 +46,10 @@ pub struct AppProps {
     /// A follow-up link's look-up that `embed.js` has already started.
     #[prop_or_default]
     pub early_lookup: Option<EarlyLookup>,
+    /// Called each time a follow-up's link has been looked up and its page is drawn, so
+    /// `embed.js` can hand over from the questions it showed while the wasm downloaded.
+    #[prop_or_default]
+    pub on_shown: Option<Callback<()>>,
 }
 
 /// The words on screen, and the language they are in: the chosen one once its file has arrived.
@@ -64,27 +68,38 @@ pub struct Loaded {
     pub purpose: Purpose,
 }
 
+impl Loaded {
+    /// The journey's setting: what the page's attributes chose, and what was read at start.
+    pub fn setting(self, config: &Config) -> Setting {
+        Setting {
+            practice: config.practice.clone(),
+            channel: config.channel(),
+            organisation: config.organisation.clone(),
+            language: config.language,
+            instrument: config.instrument,
+            today: self.today,
+            purpose: self.purpose,
+        }
+    }
+}
+
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let config = props.config.clone();
     let journey = use_reducer({
         let config = config.clone();
         let setting = props.setting.clone();
-        move || {
-            Journey::new(Setting {
-                practice: config.practice.clone(),
-                channel: config.channel(),
-                organisation: config.organisation.clone(),
-                language: config.language,
-                instrument: config.instrument,
-                today: setting.today,
-                purpose: setting.purpose,
-            })
-        }
+        move || Journey::new(setting.setting(&config))
     });
     let (messages, shown) = use_messages_for(journey.language, props.assets.clone());
     use_send(journey.clone(), config.clone());
     use_checkin_load(journey.clone(), config.clone(), props.early_lookup.clone());
+    let drawn = journey.step != Step::FollowUp(FollowUpStep::Loading);
+    use_effect_with((drawn, props.on_shown.clone()), |(drawn, on_shown)| {
+        if let Some(on_shown) = on_shown.as_ref().filter(|_| *drawn) {
+            on_shown.emit(());
+        }
+    });
     crate::hooks::use_idle_timeout(
         journey.clone(),
         config.channel() == Channel::Assisted && journey.holds_anything(),
@@ -104,7 +119,7 @@ pub fn App(props: &AppProps) -> Html {
 
 /// What every page has: *Exit this page*, the way to urgent help, and the page itself.
 #[function_component]
-fn Frame() -> Html {
+pub(crate) fn Frame() -> Html {
     let journey = use_journey();
     let Words { messages, shown } = use_context::<Words>().expect("App provides the words");
     let config = use_config();

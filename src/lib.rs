@@ -10,6 +10,8 @@ pub mod i18n;
 pub mod instrument;
 pub mod journey;
 pub mod pages;
+#[cfg(feature = "prerender")]
+pub mod prerender;
 #[cfg(feature = "referral")]
 pub mod questionnaire_file;
 pub mod send;
@@ -50,7 +52,8 @@ impl Widget {
 /// Renders the widget into `container` (inside the element's shadow root), configured by the
 /// attributes of `host` (the `<signpost-widget>` element); `assets` is the widget's own address,
 /// where the other languages' files are. On a follow-up page, `embed.js` has already asked the
-/// service about the link: `lookup_url` and the promise of its answer, `{status, body}` (or `null`).
+/// service about the link: `lookup_url` and the promise of its answer, `{status, body}` (or `null`);
+/// `on_shown` is called once the link is looked up and its page drawn.
 #[wasm_bindgen]
 pub fn mount(
     host: &Element,
@@ -58,6 +61,7 @@ pub fn mount(
     assets: String,
     lookup_url: Option<String>,
     lookup: Option<js_sys::Promise>,
+    on_shown: Option<js_sys::Function>,
 ) -> Widget {
     let preferred: Vec<String> = web_sys::window()
         .map(|w| {
@@ -86,11 +90,14 @@ pub fn mount(
     let early_lookup = lookup_url
         .zip(lookup)
         .map(|(url, answer)| EarlyLookup::new(url, answer));
+    let on_shown = on_shown
+        .map(|f| yew::Callback::from(move |()| drop(f.call0(&wasm_bindgen::JsValue::NULL))));
     let props = AppProps {
         config: Rc::new(config),
         setting,
         assets: assets.into(),
         early_lookup,
+        on_shown,
     };
     Widget {
         handle: Some(yew::Renderer::<App>::with_root_and_props(container, props).render()),

@@ -7,6 +7,7 @@
 // moment the first element that needs it is connected; the host page may preload it too.
 
 const here = new URL('.', import.meta.url);
+performance.mark('signpost:embed');
 const builds = new Map();
 
 function buildFor(element) {
@@ -38,11 +39,80 @@ function lookUpCheckin(element) {
   return { url, answer: answer.catch(() => null) };
 }
 
+// While the wasm downloads, a follow-up page can already show its questions: the page exactly as
+// the widget first draws it, rendered ahead of time by the widget's own components
+// (followup-preview.en.json, made by signpost-prerender at build time). Its radios work as plain
+// HTML. When the widget has drawn the same page, it takes the preview's place, and the answers
+// given, the buttons pressed and the focus carry across. English only: another language's words
+// arrive with the widget, so a person who reads another would see the English flash past.
+function previewFor(element, lookup) {
+  const tag = element.getAttribute('lang') ?? navigator.languages?.[0] ?? 'en';
+  if (!lookup || !/^en(-|$)/i.test(tag)) return Promise.resolve(null);
+  const file = fetch(new URL('followup-preview.en.json', here)).then((r) => (r.ok ? r.json() : null));
+  return Promise.all([lookup.answer, file]).then(([answer, file]) => {
+    if (answer?.status !== 200) return null;
+    const html = file?.views?.[JSON.parse(answer.body).instrument];
+    const exit = (element.getAttribute('exit-url') ?? '').trim();
+    return html ? { html, exitUrl: /^https?:\/\//.test(exit) ? exit : file.exit_url } : null;
+  }).catch(() => null);
+}
+
+// Everything a person can operate, in page order: the preview and the widget's first page have
+// the same controls in the same order, so the n-th of one is the n-th of the other.
+const controls = (root) => [...root.querySelectorAll('a[href], button, input, select, textarea')];
+
+/** Shows the preview in `container`; returns what the widget needs to take over from it. */
+function showPreview(container, { html, exitUrl }) {
+  container.innerHTML = html; // the widget's own build output, from beside this script
+  container.dataset.preview = '';
+  const pressed = [];
+  const press = (button) => pressed.push(controls(container).indexOf(button));
+  // Exit works at once, as in the widget: hide the page, and leave without a way back. Its
+  // shortcut too, as src/hooks/use_exit_shortcut.rs has it: Shift 3 times within 5 seconds.
+  const exit = () => {
+    document.body.hidden = true;
+    location.replace(exitUrl);
+  };
+  let shifts = [];
+  const onKey = (event) => {
+    if (!container.isConnected) return removeEventListener('keydown', onKey);
+    if (event.key !== 'Shift' || event.repeat) return;
+    shifts = [...shifts.filter((at) => event.timeStamp - at < 5000), event.timeStamp];
+    if (shifts.length >= 3) exit();
+  };
+  addEventListener('keydown', onKey);
+  container.addEventListener('click', (event) => {
+    const button = event.target.closest('button');
+    if (button?.classList.contains('sp-exit__button')) exit();
+    else if (button?.type === 'button') press(button);
+  });
+  // Sending waits for the widget, which checks the answers first: the press is kept until then.
+  container.addEventListener('submit', (event) => {
+    event.preventDefault();
+    press(event.submitter ?? event.target.querySelector('button[type=submit]'));
+  });
+  return { container, pressed };
+}
+
+/** Puts the widget's own page (`live`) where the preview was, and carries the person's work over. */
+function handOver({ container, pressed }, live, root) {
+  const before = controls(container);
+  const focused = before.indexOf(root.activeElement);
+  container.replaceWith(live);
+  const after = controls(live);
+  if (after.length !== before.length) return; // not the page the preview showed: nothing to carry
+  // The preview's only inputs are radios: a click on each chosen one tells the widget.
+  before.forEach((control, i) => { if (control.checked && !after[i].checked) after[i].click(); });
+  for (const i of pressed) after[i]?.click();
+  if (focused >= 0) after[focused].focus();
+}
+
 class SignpostWidget extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
     const ready = load(buildFor(this));
     const lookup = lookUpCheckin(this);
+    const preview = previewFor(this, lookup);
     // Open, so assistive technology and axe-core reach inside; the host's CSS cannot.
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('link');
@@ -51,8 +121,33 @@ class SignpostWidget extends HTMLElement {
     const container = document.createElement('div');
     container.className = 'sp-root';
     root.append(style, container);
+    let shown = null;
+    let started = false;
+    // User Timing marks, for the benchmark's timeline (bench/README.md).
+    preview.then((p) => {
+      if (p && !started && this.isConnected) {
+        shown = showPreview(container, p);
+        performance.mark('signpost:preview');
+      }
+    });
     ready.then((glue) => {
-      if (this.isConnected) this.widget = glue.mount(this, container, here.href, lookup?.url, lookup?.answer);
+      started = true;
+      performance.mark('signpost:wasm-ready');
+      if (!this.isConnected) return;
+      if (!shown) {
+        this.widget = glue.mount(this, container, here.href, lookup?.url, lookup?.answer);
+        return;
+      }
+      // The widget draws its first page out of sight, then takes the preview's place.
+      const live = document.createElement('div');
+      live.className = 'sp-root';
+      const from = shown;
+      shown = null;
+      this.widget = glue.mount(this, live, here.href, lookup?.url, lookup?.answer, () => {
+        if (!from.container.isConnected) return;
+        handOver(from, live, root);
+        performance.mark('signpost:handed-over');
+      });
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';
       console.error('signpost: the widget failed to load', error);

@@ -31,6 +31,7 @@ fn render() -> Element {
             setting,
             assets: Default::default(),
             early_lookup: None,
+            on_shown: None,
         },
     )
     .render();

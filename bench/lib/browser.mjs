@@ -59,6 +59,8 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(() => window.__bench?.marks.firstRadio !== undefined, null, { timeout });
     const loaded = await page.evaluate(() => ({ marks: window.__bench.marks, timeOrigin: performance.timeOrigin }));
+    // The page's own User Timing marks (Signpost's embed.js sets some), read once the journey is done.
+    const userMarks = () => page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
 
     // Bytes before the first question worked: responses finished by then. CDP's clock is turned
     // into the page's with the document request's wall time.
@@ -87,6 +89,7 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
     await journey.submit(page);
     await journey.result(page).waitFor({ timeout });
     const submitMs = performance.now() - submitFrom;
+    const marks = await userMarks();
 
     const allBytes = [...requests.values()].filter((r) => r.bytes !== undefined).reduce((s, r) => s + r.bytes, 0);
     return {
@@ -106,7 +109,10 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
       wasm_memory_bytes: after.wasmBytes,
       memory_bytes: heap.usedSize + after.wasmBytes,
       problems,
-      resources: before.map((r) => ({ url: r.url.replace(/\?.*$/, ''), bytes: r.bytes })),
+      // When each request left and when its last byte arrived, in the page's clock: the waterfall.
+      marks,
+      resources: before.map((r) => ({ url: r.url.replace(/\?.*$/, ''), bytes: r.bytes,
+        sent_ms: toPage(r.sentAt), finished_ms: toPage(r.finishedAt) })),
     };
   } catch (error) {
     return { ok: false, error: String(error?.message ?? error).split('\n')[0], problems };

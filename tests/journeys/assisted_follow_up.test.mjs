@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, widgetDrawn } from './harness.mjs';
 import { heading, answerQuestionnaire, answerByMouse, answerByKeyboard, press, where, moved } from './answering.mjs';
 
 const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
@@ -53,7 +53,7 @@ async function remountWith(page, attributes) {
     for (const [name, value] of Object.entries(attributes)) fresh.setAttribute(name, value);
     old.replaceWith(fresh);
   }, attributes);
-  await page.locator('signpost-widget h1').waitFor();
+  await widgetDrawn(page);
 }
 
 test('a volunteer refers a client on a tablet, then starts again for someone else', async () => {

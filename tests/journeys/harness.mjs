@@ -88,8 +88,16 @@ export async function openPage(browser, url, { viewport = { width: 1024, height:
     if (message.type() === 'error' && !fromAxe) problems.push(`console: ${message.text()}`);
   });
   await page.goto(url);
-  await page.locator('signpost-widget h1').waitFor();
+  await widgetDrawn(page);
   return { page, context, problems, wasm, api };
+}
+
+/**
+ * Waits for the widget's own first page: not the follow-up preview embed.js may show while the
+ * wasm downloads (`data-preview`), which the widget replaces.
+ */
+export async function widgetDrawn(page) {
+  await page.locator('signpost-widget .sp-root:not([data-preview]) h1').waitFor();
 }
 
 /**

@@ -1,0 +1,116 @@
+// A follow-up link on a slow connection: embed.js shows the questions (rendered at build time by
+// the widget's own components) while the wasm downloads. The wasm is held back here until the
+// test lets it through, so everything a person can do in that time is tried: answering by mouse
+// and keyboard, sending too early, and leaving by Exit and by its Shift shortcut.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { startServerAndBrowser, stopServerAndBrowser, axeViolations, fixture, widgetDrawn } from './harness.mjs';
+import { answerByMouse, press } from './answering.mjs';
+
+const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
+const EXIT_URL = 'https://www.bbc.co.uk/weather';
+
+let server;
+let browser;
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser({ server, browser }));
+
+const widget = (page) => page.locator('signpost-widget');
+const preview = (page) => page.locator('signpost-widget .sp-root[data-preview]');
+const button = (page, key) => widget(page).getByRole('button', { name: english[key], exact: true });
+const radio = (page, item, value) => widget(page).locator(`input[name="wellbeing.items.${item}"][value="${value}"]`);
+
+async function followUpLink() {
+  const response = await fetch(`${server.url}/api/v1/referrals`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify(fixture('valid', 'phone-self-referral')), // WEMWBS, total 33
+  });
+  assert.equal(response.status, 201);
+  return server.followUpLink((await response.json()).reference);
+}
+
+/** Opens the link with the widget's wasm held back; `release()` lets it through. */
+async function openWithWasmHeld(link) {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await context.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await context.route(`${EXIT_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><h1>Weather</h1>' }));
+  const page = await context.newPage();
+  const problems = [];
+  const api = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error' && !page.axeRunning) problems.push(`console: ${message.text()}`); });
+  page.on('request', (request) => { if (new URL(request.url()).pathname.startsWith('/api/')) api.push(request.method()); });
+  await page.goto(link);
+  await preview(page).locator('h1').waitFor();
+  return { context, page, problems, api, release };
+}
+
+test('the questions show before the wasm arrives, and answers, focus and the page carry over to the widget', async () => {
+  const { context, page, problems, api, release } = await openWithWasmHeld(await followUpLink());
+  assert.equal((await preview(page).locator('h1').innerText()).trim(), english['followup.heading']);
+  assert.equal(await preview(page).locator('.sp-scale-item').count(), 14, 'the scale the link asks for');
+  assert.match(await preview(page).locator('.sp-copyright').innerText(), /NHS Health Scotland/, 'with its notice');
+  assert.deepEqual(await axeViolations(page), [], 'axe-core on the preview');
+
+  await radio(page, 1, 3).click();
+  // Keyboard alone: Tab from the first statement's chosen answer reaches the second statement.
+  await radio(page, 1, 3).focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowDown'); // the second statement's second answer, chosen
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const focusedBefore = await page.evaluate(() => document.querySelector('signpost-widget').shadowRoot.activeElement?.id);
+  assert.equal(focusedBefore, 'sp-wellbeing-items-2-4');
+
+  release();
+  await widgetDrawn(page);
+  assert.equal(await preview(page).count(), 0, 'the widget has taken the preview\'s place');
+  assert.ok(await radio(page, 1, 3).isChecked() && await radio(page, 2, 4).isChecked(), 'the answers given carry over');
+  const focusedAfter = await page.evaluate(() => document.querySelector('signpost-widget').shadowRoot.activeElement?.id);
+  assert.equal(focusedAfter, 'sp-wellbeing-items-2-4', 'focus stays where it was');
+  assert.ok(!page.url().includes('checkin='), 'the widget takes the token out of the address');
+
+  // The rest by mouse; the widget sends all 14, the two from the preview among them.
+  await answerByMouse(page, new Map(Array.from({ length: 12 }, (_, i) => [`wellbeing.items.${i + 3}`, '3'])));
+  await press(page, button(page, 'followup.send'));
+  await widget(page).locator('h1', { hasText: english['followup.result.heading'] }).waitFor();
+  const rows = await widget(page).locator('.sp-table tbody tr').allInnerTexts();
+  assert.match(rows[1], /Today.*\t43$/s, '3 + 4 + 12 × 3');
+  assert.deepEqual(api, ['GET', 'POST'], 'one look-up, one check-in');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Send pressed before the wasm arrives is kept, and the widget then says what is missing', async () => {
+  const { context, page, problems, release } = await openWithWasmHeld(await followUpLink());
+  await radio(page, 1, 2).click();
+  await preview(page).getByRole('button', { name: english['followup.send'], exact: true }).click();
+  assert.ok(page.url().includes('checkin='), 'the preview\'s form does not go anywhere by itself');
+  release();
+  await widget(page).locator('.sp-error-summary').waitFor();
+  assert.equal(await widget(page).locator('.sp-error-summary a').count(), 13, 'the 13 statements not yet answered');
+  assert.ok(await radio(page, 1, 2).isChecked());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const how of ['the button', 'pressing Shift three times']) {
+  test(`Exit this page by ${how} works before the wasm arrives`, async () => {
+    const { context, page, release } = await openWithWasmHeld(await followUpLink());
+    const historyBefore = await page.evaluate(() => history.length);
+    await radio(page, 1, 5).click();
+    if (how === 'the button') {
+      await preview(page).getByRole('button', { name: english['exit.button'] }).click();
+    } else {
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
+    }
+    await page.waitForURL(`${EXIT_URL}**`);
+    assert.equal(await page.evaluate(() => history.length), historyBefore, 'location.replace: no way back');
+    release();
+    await context.close();
+  });
+}
