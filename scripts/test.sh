@@ -8,8 +8,9 @@ scripts/setup.sh
 
 echo "== native tests (signpost-core, signpost-server, the widget's reducer)"
 cargo test --workspace --quiet
-# The follow-up build (no `referral` feature) must build and pass its own tests too.
-cargo test --quiet -p signpost-widget --no-default-features
+# The follow-up build (no `referral` feature) must build and pass its own tests too, and so must
+# its page drawn ahead of time for embed.js (`prerender`, src/prerender.rs).
+cargo test --quiet -p signpost-widget --no-default-features --features prerender
 
 echo "== wasm component tests in headless Chromium"
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
