@@ -53,7 +53,8 @@ function waterfall(r) {
   const rows = [...r.resources].sort((a, b) => a.sent_ms - b.sent_ms).map((x) =>
     `    ${String(Math.round(x.sent_ms)).padStart(5)} → ${String(Math.round(x.finished_ms)).padStart(5)} ms ${(x.bytes / 1024).toFixed(1).padStart(6)} KiB  ${new URL(x.url).pathname}`);
   const marks = Object.entries(r.marks ?? {}).map(([name, at]) => `    ${String(Math.round(at)).padStart(5)} ms  mark ${name}`);
-  return [...rows, ...marks, `    first question ${Math.round(r.first_question_interactive_ms)} ms`].join('\n');
+  return [...rows, ...marks, `    first question ${Math.round(r.first_question_interactive_ms)} ms`,
+    `    each answer (ms): ${r.each_answer_ms.join(' ')}`].join('\n');
 }
 
 const options = parseArgs(process.argv.slice(2));

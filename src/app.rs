@@ -13,9 +13,10 @@ use crate::hooks::{
     use_send,
 };
 use crate::i18n::{is_rtl, Messages};
-use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step};
+use crate::journey::{Action, FollowUpStep, Journey, Purpose, Setting, Step, Unavailable};
 use crate::pages;
 use crate::send::EarlyLookup;
+use signpost_core::checkin::CheckinInfo;
 
 pub type JourneyContext = UseReducerHandle<Journey>;
 
@@ -61,17 +62,19 @@ pub struct Words {
 }
 
 /// What the widget reads once at start: today's date and what the journey is for (a referral's
-/// questionnaire, or a follow-up link's token read from the page address).
+/// questionnaire, or a follow-up link's token read from the page address), and what the service
+/// said of that link if `embed.js` had its answer already.
 #[derive(Clone, PartialEq)]
 pub struct Loaded {
     pub today: CalendarDate,
     pub purpose: Purpose,
+    pub looked_up: Option<Result<CheckinInfo, Unavailable>>,
 }
 
 impl Loaded {
-    /// The journey's setting: what the page's attributes chose, and what was read at start.
-    pub fn setting(self, config: &Config) -> Setting {
-        Setting {
+    /// The journey as it starts: set by the page's attributes and what was read at start.
+    pub fn journey(self, config: &Config) -> Journey {
+        let journey = Journey::new(Setting {
             practice: config.practice.clone(),
             channel: config.channel(),
             organisation: config.organisation.clone(),
@@ -79,6 +82,12 @@ impl Loaded {
             instrument: config.instrument,
             today: self.today,
             purpose: self.purpose,
+        });
+        match self.looked_up {
+            Some(result) => {
+                Rc::unwrap_or_clone(Rc::new(journey).reduce(Action::CheckinLoaded(result)))
+            }
+            None => journey,
         }
     }
 }
@@ -89,7 +98,7 @@ pub fn App(props: &AppProps) -> Html {
     let journey = use_reducer({
         let config = config.clone();
         let setting = props.setting.clone();
-        move || Journey::new(setting.setting(&config))
+        move || setting.journey(&config)
     });
     let (messages, shown) = use_messages_for(journey.language, props.assets.clone());
     use_send(journey.clone(), config.clone());

@@ -19,6 +19,7 @@ pub mod send;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use signpost_core::fields::CalendarDate;
@@ -52,15 +53,15 @@ impl Widget {
 /// Renders the widget into `container` (inside the element's shadow root), configured by the
 /// attributes of `host` (the `<signpost-widget>` element); `assets` is the widget's own address,
 /// where the other languages' files are. On a follow-up page, `embed.js` has already asked the
-/// service about the link: `lookup_url` and the promise of its answer, `{status, body}` (or `null`);
-/// `on_shown` is called once the link is looked up and its page drawn.
+/// service about the link: `lookup` is `{url, answer, settled}`, the address asked, the promise
+/// of its answer (`{status, body}`, or `null` if the request failed) and, if it has come, that
+/// answer itself. `on_shown` is called each time the link has been looked up and its page drawn.
 #[wasm_bindgen]
 pub fn mount(
     host: &Element,
     container: Element,
     assets: String,
-    lookup_url: Option<String>,
-    lookup: Option<js_sys::Promise>,
+    lookup: JsValue,
     on_shown: Option<js_sys::Function>,
 ) -> Widget {
     let preferred: Vec<String> = web_sys::window()
@@ -83,20 +84,29 @@ pub fn mount(
             token: host.get_attribute("checkin").or_else(take_checkin_token),
         },
     };
+    // Used only if it asked the address the widget would ask itself.
+    let early_lookup = browser_json::member(&lookup, "url")
+        .as_string()
+        .filter(|url| matches!(&purpose, Purpose::FollowUp { token: Some(token) } if *url == config.checkin_endpoint(token)));
+    let looked_up = early_lookup
+        .as_ref()
+        .and_then(|_| send::settled_lookup(&browser_json::member(&lookup, "settled")));
+    let early_lookup = early_lookup.zip(
+        browser_json::member(&lookup, "answer")
+            .dyn_into::<js_sys::Promise>()
+            .ok(),
+    );
     let setting = Loaded {
         today: today(),
         purpose,
+        looked_up,
     };
-    let early_lookup = lookup_url
-        .zip(lookup)
-        .map(|(url, answer)| EarlyLookup::new(url, answer));
-    let on_shown = on_shown
-        .map(|f| yew::Callback::from(move |()| drop(f.call0(&wasm_bindgen::JsValue::NULL))));
+    let on_shown = on_shown.map(|f| yew::Callback::from(move |()| drop(f.call0(&JsValue::NULL))));
     let props = AppProps {
         config: Rc::new(config),
         setting,
         assets: assets.into(),
-        early_lookup,
+        early_lookup: early_lookup.map(|(url, answer)| EarlyLookup::new(url, answer)),
         on_shown,
     };
     Widget {

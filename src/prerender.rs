@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::app::{Frame, JourneyContext, Loaded, Words};
 use crate::config::Config;
 use crate::i18n::Messages;
-use crate::journey::{Action, Journey, Purpose};
+use crate::journey::Purpose;
 
 #[derive(Properties, PartialEq)]
 struct PreviewProps {
@@ -30,20 +30,18 @@ fn Preview(props: &PreviewProps) -> Html {
     let instrument = props.instrument;
     let journey = use_reducer({
         let config = config.clone();
-        move || {
-            // Any date and token: the questions page shows neither.
-            let loaded = Loaded {
-                today: CalendarDate::new(2026, 1, 1).expect("a real date"),
-                purpose: Purpose::FollowUp {
-                    token: Some("preview".to_owned()),
-                },
-            };
-            let looked_up = Action::CheckinLoaded(Ok(CheckinInfo {
+        // Any date and token: the questions page shows neither.
+        let loaded = Loaded {
+            today: CalendarDate::new(2026, 1, 1).expect("a real date"),
+            purpose: Purpose::FollowUp {
+                token: Some("preview".to_owned()),
+            },
+            looked_up: Some(Ok(CheckinInfo {
                 instrument,
                 has_baseline: true,
-            }));
-            Rc::unwrap_or_clone(Rc::new(Journey::new(loaded.setting(&config))).reduce(looked_up))
-        }
+            })),
+        };
+        move || loaded.journey(&config)
     });
     html! {
         <ContextProvider<Rc<Config>> context={config}>

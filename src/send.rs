@@ -99,25 +99,41 @@ impl PartialEq for EarlyLookup {
 }
 
 /// What a follow-up link asks, or why it cannot be used; `early` is the answer to the request
-/// `embed.js` already made: `{status, body}` read in full, or `null` when it failed. Read in full
-/// there, it is ready the moment the widget starts: the questions then draw without a "loading" page.
+/// `embed.js` already made: `{status, body}` read in full, or `null` when it failed.
 pub async fn load_checkin(
     endpoint: &str,
     early: Option<Promise>,
 ) -> Result<CheckinInfo, Unavailable> {
     let answer = match early {
-        Some(early) => JsFuture::from(early).await.ok().and_then(|answer| {
-            let status = browser_json::member(&answer, "status").as_f64()?;
-            Some((
-                status as u16,
-                browser_json::member(&answer, "body").as_string(),
-            ))
-        }),
+        Some(early) => JsFuture::from(early)
+            .await
+            .ok()
+            .and_then(|answer| lookup_answer(&answer)),
         None => match Request::get(endpoint).send().await {
             Ok(response) => Some((response.status(), response.text().await.ok())),
             Err(_) => None,
         },
     };
+    read_lookup(answer)
+}
+
+/// The look-up `embed.js` made, if it had already answered when the widget started (`undefined`
+/// if not yet): the questions then draw in the widget's first render, without a loading page.
+pub fn settled_lookup(settled: &JsValue) -> Option<Result<CheckinInfo, Unavailable>> {
+    (!settled.is_undefined()).then(|| read_lookup(lookup_answer(settled)))
+}
+
+/// `{status, body}` as `embed.js` gives it; `None` for its `null` (the request failed).
+fn lookup_answer(answer: &JsValue) -> Option<(u16, Option<String>)> {
+    let status = browser_json::member(answer, "status").as_f64()?;
+    Some((
+        status as u16,
+        browser_json::member(answer, "body").as_string(),
+    ))
+}
+
+/// What the service's answer to a look-up means: `None` is no answer at all.
+fn read_lookup(answer: Option<(u16, Option<String>)>) -> Result<CheckinInfo, Unavailable> {
     let Some((status, body)) = answer else {
         return Err(Unavailable::Unreachable);
     };

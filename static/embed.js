@@ -36,7 +36,10 @@ function lookUpCheckin(element) {
   // Read in full here, so the answer is ready the moment the widget starts. A failed request
   // resolves to null: the widget then says the service could not be reached.
   const answer = fetch(url).then(async (response) => ({ status: response.status, body: await response.text() }));
-  return { url, answer: answer.catch(() => null) };
+  const lookup = { url, answer: answer.catch(() => null), settled: undefined };
+  // Once answered, the widget can draw the questions in its very first render.
+  lookup.answer.then((settled) => { lookup.settled = settled; });
+  return lookup;
 }
 
 // While the wasm downloads, a follow-up page can already show its questions: the page exactly as
@@ -65,8 +68,16 @@ const controls = (root) => [...root.querySelectorAll('a[href], button, input, se
 function showPreview(container, { html, exitUrl }) {
   container.innerHTML = html; // the widget's own build output, from beside this script
   container.dataset.preview = '';
-  const pressed = [];
-  const press = (button) => pressed.push(controls(container).indexOf(button));
+  const preview = { container, pressed: [], lastInput: performance.now(), takeOver: null };
+  for (const type of ['pointerdown', 'keydown', 'input']) {
+    container.addEventListener(type, () => { preview.lastInput = performance.now(); }, true);
+  }
+  // A press only the widget can act on (Send, urgent help, a language) is kept until it has
+  // drawn, and then it takes over at once.
+  const press = (button) => {
+    preview.pressed.push(controls(container).indexOf(button));
+    preview.takeOver?.();
+  };
   // Exit works at once, as in the widget: hide the page, and leave without a way back. Its
   // shortcut too, as src/hooks/use_exit_shortcut.rs has it: Shift 3 times within 5 seconds.
   const exit = () => {
@@ -86,12 +97,32 @@ function showPreview(container, { html, exitUrl }) {
     if (button?.classList.contains('sp-exit__button')) exit();
     else if (button?.type === 'button') press(button);
   });
-  // Sending waits for the widget, which checks the answers first: the press is kept until then.
   container.addEventListener('submit', (event) => {
     event.preventDefault();
     press(event.submitter ?? event.target.querySelector('button[type=submit]'));
   });
-  return { container, pressed };
+  return preview;
+}
+
+// The widget takes over when the person pauses, so that no click or key press is split between
+// the preview and the widget, and nobody answering quickly is held up while it does.
+const PAUSE_MS = 150;
+
+/** Once the widget has drawn `live`: hands over at the next pause, or at once for a press. */
+function takeOverAtPause(preview, live, root) {
+  preview.takeOver = () => {
+    preview.takeOver = null;
+    if (!preview.container.isConnected) return;
+    handOver(preview, live, root);
+    performance.mark('signpost:handed-over');
+  };
+  const wait = () => {
+    if (!preview.takeOver) return;
+    const quiet = performance.now() - preview.lastInput;
+    if (quiet >= PAUSE_MS || preview.pressed.length) preview.takeOver();
+    else setTimeout(wait, PAUSE_MS - quiet);
+  };
+  wait();
 }
 
 /** Puts the widget's own page (`live`) where the preview was, and carries the person's work over. */
@@ -135,7 +166,7 @@ class SignpostWidget extends HTMLElement {
       performance.mark('signpost:wasm-ready');
       if (!this.isConnected) return;
       if (!shown) {
-        this.widget = glue.mount(this, container, here.href, lookup?.url, lookup?.answer);
+        this.widget = glue.mount(this, container, here.href, lookup);
         return;
       }
       // The widget draws its first page out of sight, then takes the preview's place.
@@ -143,10 +174,10 @@ class SignpostWidget extends HTMLElement {
       live.className = 'sp-root';
       const from = shown;
       shown = null;
-      this.widget = glue.mount(this, live, here.href, lookup?.url, lookup?.answer, () => {
-        if (!from.container.isConnected) return;
-        handOver(from, live, root);
-        performance.mark('signpost:handed-over');
+      this.widget = glue.mount(this, live, here.href, lookup, () => {
+        if (from.takeOver || !from.container.isConnected) return; // drawn again later: already handed over
+        performance.mark('signpost:drawn');
+        takeOverAtPause(from, live, root);
       });
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';

@@ -23,6 +23,7 @@ fn render() -> Element {
         purpose: signpost_widget::journey::Purpose::Referral {
             questionnaire: Rc::new(signpost_core::default_questionnaire()),
         },
+        looked_up: None,
     };
     yew::Renderer::<App>::with_root_and_props(
         root.clone(),

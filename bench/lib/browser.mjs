@@ -70,7 +70,12 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
     const bytesBeforeFirstQuestion = before.reduce((s, r) => s + r.bytes, 0);
 
     const answeringFrom = performance.now();
-    for (let n = 1; n <= 14; n++) await journey.answer(page, n, answerFor(n));
+    const eachAnswerMs = [];
+    for (let n = 1; n <= 14; n++) {
+      const from = performance.now();
+      await journey.answer(page, n, answerFor(n));
+      eachAnswerMs.push(Math.round(performance.now() - from));
+    }
     const answeringMs = performance.now() - answeringFrom;
 
     // After answering: the slowest interaction so far, and memory (after a full GC, so runs compare).
@@ -100,6 +105,7 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
       first_question_interactive_ms: loaded.marks.firstRadio,
       dom_content_loaded_ms: loaded.marks.domContentLoaded ?? null,
       answering_ms: answeringMs,
+      each_answer_ms: eachAnswerMs,
       submit_to_result_ms: submitMs,
       answer_and_submit_ms: answeringMs + submitMs,
       slowest_interaction_ms: Math.max(16, after.maxEvent),
