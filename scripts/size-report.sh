@@ -23,7 +23,13 @@ for build in signpost_widget signpost_checkin; do
   done
   printf '%-28s %12s %12s %12s\n' "total" "$(kib "$total_raw")" "$(kib "$total_gz")" "$(kib "$total_br")"
   if [ "$total_br" -le "$budget" ]; then verdict=PASS; else verdict="FAIL, $(kib $((total_br - budget))) over"; fi
-  echo "brotli total against the budget of 100 KiB before the first question works: $verdict"
+  echo "brotli total, all the widget needs to run, against the budget of 100 KiB: $verdict"
   echo
 done
+# Where the wasm is slower to arrive than the follow-up look-up, the questions show from the preview.
+preview=0
+for file in embed.js signpost.css followup-preview.en.json; do
+  preview=$((preview + $(brotli -q 11 -c "dist/widget/$file" | wc -c)))
+done
+echo "follow-up preview (embed.js, CSS, followup-preview.en.json): $(kib "$preview") brotli before its questions show, without the wasm"
 echo "(the bench adds the document, headers and the follow-up look-up: about 1.8 KiB; ../shared/BUDGETS.md)"
