@@ -72,6 +72,13 @@ function showPreview(container, { html, exitUrl }) {
   for (const type of ['pointerdown', 'keydown', 'input']) {
     container.addEventListener(type, () => { preview.lastInput = performance.now(); }, true);
   }
+  // Just after a click or key press is a safe moment too, once its frame is painted: nothing is
+  // half done, and the press itself is not slowed.
+  for (const type of ['click', 'keyup']) {
+    container.addEventListener(type, () => {
+      if (preview.takeOver) requestAnimationFrame(() => setTimeout(() => preview.takeOver?.()));
+    });
+  }
   // A press only the widget can act on (Send, urgent help, a language) is kept until it has
   // drawn, and then it takes over at once.
   const press = (button) => {
@@ -104,11 +111,11 @@ function showPreview(container, { html, exitUrl }) {
   return preview;
 }
 
-// The widget takes over when the person pauses, so that no click or key press is split between
-// the preview and the widget, and nobody answering quickly is held up while it does.
+// The widget takes over when the person pauses or has just finished a click or key press, so that
+// none is split between the preview and the widget.
 const PAUSE_MS = 150;
 
-/** Once the widget has drawn `live`: hands over at the next pause, or at once for a press. */
+/** Once the widget has drawn `live`: hands over at the next pause or input, at once for a press. */
 function takeOverAtPause(preview, live, root) {
   preview.takeOver = () => {
     preview.takeOver = null;
@@ -152,33 +159,38 @@ class SignpostWidget extends HTMLElement {
     const container = document.createElement('div');
     container.className = 'sp-root';
     root.append(style, container);
-    let shown = null;
-    let started = false;
-    // User Timing marks, for the benchmark's timeline (bench/README.md).
+    // The widget draws into `live`, out of sight, and shows it once it has something to show.
+    // On a follow-up page the preview may be ready first: it shows until the widget takes over.
+    // User Timing marks record each step, for the benchmark's timeline (bench/README.md).
+    const live = document.createElement('div');
+    live.className = 'sp-root';
+    let shown = null; // the preview, while on screen
+    let noPreview = false;
+    let drawn = false;
+    const showLive = () => {
+      if (container.isConnected && !live.isConnected) container.replaceWith(live);
+    };
     preview.then((p) => {
-      if (p && !started && this.isConnected) {
+      if (drawn || !this.isConnected) return;
+      if (p) {
         shown = showPreview(container, p);
         performance.mark('signpost:preview');
+      } else {
+        noPreview = true;
+        if (this.widget) showLive(); // its loading page, until the link is looked up
       }
     });
     ready.then((glue) => {
-      started = true;
       performance.mark('signpost:wasm-ready');
       if (!this.isConnected) return;
-      if (!shown) {
-        this.widget = glue.mount(this, container, here.href, lookup);
-        return;
-      }
-      // The widget draws its first page out of sight, then takes the preview's place.
-      const live = document.createElement('div');
-      live.className = 'sp-root';
-      const from = shown;
-      shown = null;
       this.widget = glue.mount(this, live, here.href, lookup, () => {
-        if (from.takeOver || !from.container.isConnected) return; // drawn again later: already handed over
+        if (drawn) return; // drawn again after a retry: long since on screen
+        drawn = true;
         performance.mark('signpost:drawn');
-        takeOverAtPause(from, live, root);
+        if (shown) takeOverAtPause(shown, live, root);
+        else showLive();
       });
+      if (noPreview) showLive();
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';
       console.error('signpost: the widget failed to load', error);
