@@ -33,10 +33,14 @@ node --input-type=module -e "
 import { readFileSync, writeFileSync } from 'node:fs';
 import { minify } from 'csso';
 writeFileSync('dist/widget/signpost.css', minify(readFileSync('static/signpost.css', 'utf8'), { restructure: false }).css);"
-# The follow-up page drawn ahead of time by the widget's own components (natively, with Yew's
-# server renderer), for embed.js to show while the wasm downloads (src/prerender.rs).
-env -u CARGO_ENCODED_RUSTFLAGS cargo run --quiet --no-default-features --features prerender \
-  --bin signpost-prerender -- dist/widget/followup-preview.en.json
+# Each build's first pages drawn ahead of time by the widget's own components (natively, with
+# Yew's server renderer), for embed.js to show while the wasm downloads (src/prerender.rs).
+prerender() {
+  env -u CARGO_ENCODED_RUSTFLAGS cargo run --quiet --features prerender "${@:2}" \
+    --bin signpost-prerender -- "dist/widget/$1.preview.en.json"
+}
+prerender signpost_widget
+prerender signpost_checkin --no-default-features
 # Languages other than English are fetched only by those who choose them.
 cp -r static/i18n dist/widget/i18n
 cp index.html dist/

@@ -10,8 +10,11 @@ const here = new URL('.', import.meta.url);
 performance.mark('signpost:embed');
 const builds = new Map();
 
+// As the widget reads it (src/config.rs): anything but these two is self-referral.
+const modeOf = (element) => (element.getAttribute('mode') ?? '').trim();
+
 function buildFor(element) {
-  return element.getAttribute('mode') === 'follow-up' ? 'signpost_checkin' : 'signpost_widget';
+  return modeOf(element) === 'follow-up' ? 'signpost_checkin' : 'signpost_widget';
 }
 
 function load(name) {
@@ -28,7 +31,7 @@ function load(name) {
 // the wasm downloads, rather than after it starts: on a slow phone that is a round trip saved. The
 // widget uses this answer only if it asked the same address it would have asked itself.
 function lookUpCheckin(element) {
-  if (element.getAttribute('mode') !== 'follow-up') return undefined;
+  if (modeOf(element) !== 'follow-up') return undefined;
   const token = element.getAttribute('checkin') || new URLSearchParams(location.search).get('checkin');
   if (!token) return undefined;
   const service = (element.getAttribute('service') ?? '').trim().replace(/\/+$/, '');
@@ -42,19 +45,26 @@ function lookUpCheckin(element) {
   return lookup;
 }
 
-// While the wasm downloads, a follow-up page can already show its questions: the page exactly as
-// the widget first draws it, rendered ahead of time by the widget's own components
-// (followup-preview.en.json, made by signpost-prerender at build time). Its radios work as plain
-// HTML. When the widget has drawn the same page, it takes the preview's place, and the answers
-// given, the buttons pressed and the focus carry across. English only: another language's words
-// arrive with the widget, so a person who reads another would see the English flash past.
-function previewFor(element, lookup) {
+// While the wasm downloads, the widget's first page can already show: the start page, or a
+// follow-up link's questions. It is the page exactly as the widget first draws it, rendered ahead
+// of time by the widget's own components (`<build>.preview.en.json`, made by signpost-prerender
+// at build time). Its links, radios and checkboxes work as plain HTML. When the widget has drawn
+// the same page, it takes the preview's place, and the answers given, the buttons pressed and
+// the focus carry across. English and the default settings only: another language's words arrive
+// with the widget, and a page with its own safe-browsing link would show the default one.
+function previewFor(element, build, lookup) {
   const tag = element.getAttribute('lang') ?? navigator.languages?.[0] ?? 'en';
-  if (!lookup || !/^en(-|$)/i.test(tag)) return Promise.resolve(null);
-  const file = fetch(new URL('followup-preview.en.json', here)).then((r) => (r.ok ? r.json() : null));
-  return Promise.all([lookup.answer, file]).then(([answer, file]) => {
-    if (answer?.status !== 200) return null;
-    const html = file?.views?.[JSON.parse(answer.body).instrument];
+  const followUp = modeOf(element) === 'follow-up';
+  if (!/^en(-|$)/i.test(tag) || (followUp ? !lookup : element.hasAttribute('safe-browsing-url'))) {
+    return Promise.resolve(null);
+  }
+  const file = fetch(new URL(`${build}.preview.en.json`, here)).then((r) => (r.ok ? r.json() : null));
+  // A follow-up page's questions are those of the scale the service says the link is for.
+  const key = followUp
+    ? lookup.answer.then((answer) => (answer?.status === 200 ? JSON.parse(answer.body).instrument : null))
+    : modeOf(element) === 'assisted' ? 'assisted' : 'self';
+  return Promise.all([key, file]).then(([key, file]) => {
+    const html = key && file?.views?.[key];
     const exit = (element.getAttribute('exit-url') ?? '').trim();
     return html ? { html, exitUrl: /^https?:\/\//.test(exit) ? exit : file.exit_url } : null;
   }).catch(() => null);
@@ -139,7 +149,7 @@ function handOver({ container, pressed }, live, root) {
   container.replaceWith(live);
   const after = controls(live);
   if (after.length !== before.length) return; // not the page the preview showed: nothing to carry
-  // The preview's only inputs are radios: a click on each chosen one tells the widget.
+  // The preview's only inputs are radios and checkboxes: a click on each chosen one tells the widget.
   before.forEach((control, i) => { if (control.checked && !after[i].checked) after[i].click(); });
   for (const i of pressed) after[i]?.click();
   if (focused >= 0) after[focused].focus();
@@ -148,9 +158,10 @@ function handOver({ container, pressed }, live, root) {
 class SignpostWidget extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
-    const ready = load(buildFor(this));
+    const build = buildFor(this);
+    const ready = load(build);
     const lookup = lookUpCheckin(this);
-    const preview = previewFor(this, lookup);
+    const preview = previewFor(this, build, lookup);
     // Open, so assistive technology and axe-core reach inside; the host's CSS cannot.
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('link');

@@ -1,7 +1,8 @@
-// A follow-up link on a slow connection: embed.js shows the questions (rendered at build time by
-// the widget's own components) while the wasm downloads. The wasm is held back here until the
-// test lets it through, so everything a person can do in that time is tried: answering by mouse
-// and keyboard, sending too early, and leaving by Exit and by its Shift shortcut.
+// A slow connection: embed.js shows the widget's first page (rendered at build time by the
+// widget's own components) while the wasm downloads: a follow-up link's questions, or the start
+// page. The wasm is held back here until the test lets it through, so everything a person can do
+// in that time is tried: answering by mouse and keyboard, pressing Start or Send too early, and
+// leaving by Exit and by its Shift shortcut.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -31,8 +32,8 @@ async function followUpLink() {
   return server.followUpLink((await response.json()).reference);
 }
 
-/** Opens the link with the widget's wasm held back; `release()` lets it through. */
-async function openWithWasmHeld(link) {
+/** Opens `url` with the widget's wasm held back; `release()` lets it through. */
+async function openWithWasmHeld(url) {
   const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
   let release;
   const held = new Promise((resolve) => { release = resolve; });
@@ -44,7 +45,7 @@ async function openWithWasmHeld(link) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error' && !page.axeRunning) problems.push(`console: ${message.text()}`); });
   page.on('request', (request) => { if (new URL(request.url()).pathname.startsWith('/api/')) api.push(request.method()); });
-  await page.goto(link);
+  await page.goto(url);
   await preview(page).locator('h1').waitFor();
   return { context, page, problems, api, release };
 }
@@ -111,6 +112,30 @@ for (const how of ['the button', 'pressing Shift three times']) {
     await page.waitForURL(`${EXIT_URL}**`);
     assert.equal(await page.evaluate(() => history.length), historyBefore, 'location.replace: no way back');
     release();
+    await context.close();
+  });
+}
+
+for (const { mode, url, heading } of [
+  { mode: 'self', url: '/', heading: 'start.heading' },
+  { mode: 'assisted', url: '/demo/assisted.html', heading: 'assisted.heading' },
+]) {
+  test(`the ${mode} start page shows before the wasm arrives, and Start pressed there carries over`, async () => {
+    const { context, page, problems, release } = await openWithWasmHeld(`${server.url}${url}`);
+    assert.equal((await preview(page).locator('h1').innerText()).trim(), english[heading]);
+    await preview(page).getByText(english['start.not_emergency']).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the preview');
+    if (mode === 'assisted') {
+      // Keyboard alone: the volunteer confirms the person is here.
+      await preview(page).getByLabel(english['assisted.present']).focus();
+      await page.keyboard.press('Space');
+    }
+    await preview(page).getByRole('button', { name: english['start.button'], exact: true }).click();
+    release();
+    await widget(page).locator('input[name="answers.urgent"]').first().waitFor();
+    assert.equal(await preview(page).count(), 0, 'the widget has taken the preview\'s place');
+    assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, 'nothing was missed on the way');
+    assert.deepEqual(problems, []);
     await context.close();
   });
 }
