@@ -19,6 +19,10 @@ build() {
 }
 build signpost_widget
 build signpost_checkin -- --no-default-features
+# Short names for the imports the wasm takes from its glue (scripts/shorten-imports.mjs).
+for name in signpost_widget signpost_checkin; do
+  node scripts/shorten-imports.mjs "target/wasm-pkg/$name.js" "target/wasm-pkg/${name}_bg.wasm" >/dev/null
+done
 
 rm -rf dist
 mkdir -p dist/widget dist/demo
