@@ -20,21 +20,33 @@ use signpost_core::checkin::CheckinInfo;
 
 pub type JourneyContext = UseReducerHandle<Journey>;
 
+/// What every page reads: the settings, the words and the journey. One context rather than three:
+/// each context provider is a few KiB of wasm, and the words and settings seldom change.
+#[derive(Clone, PartialEq)]
+pub struct Shared {
+    pub config: Rc<Config>,
+    pub words: Words,
+    pub journey: JourneyContext,
+}
+
+#[hook]
+pub fn use_shared() -> Shared {
+    use_context::<Shared>().expect("App provides the shared context")
+}
+
 #[hook]
 pub fn use_journey() -> JourneyContext {
-    use_context::<JourneyContext>().expect("App provides the journey")
+    use_shared().journey
 }
 
 #[hook]
 pub fn use_messages() -> Messages {
-    use_context::<Words>()
-        .expect("App provides the words")
-        .messages
+    use_shared().words.messages
 }
 
 #[hook]
 pub fn use_config() -> Rc<Config> {
-    use_context::<Rc<Config>>().expect("App provides the config")
+    use_shared().config
 }
 
 #[derive(Properties, PartialEq)]
@@ -115,23 +127,22 @@ pub fn App(props: &AppProps) -> Html {
         config.idle_ms,
         config.idle_warning_ms,
     );
+    let words = Words { messages, shown };
     html! {
-        <ContextProvider<Rc<Config>> context={config}>
-            <ContextProvider<Words> context={Words { messages, shown }}>
-                <ContextProvider<JourneyContext> context={journey}>
-                    <Frame />
-                </ContextProvider<JourneyContext>>
-            </ContextProvider<Words>>
-        </ContextProvider<Rc<Config>>>
+        <ContextProvider<Shared> context={Shared { config, words, journey }}>
+            <Frame />
+        </ContextProvider<Shared>>
     }
 }
 
 /// What every page has: *Exit this page*, the way to urgent help, and the page itself.
 #[function_component]
 pub(crate) fn Frame() -> Html {
-    let journey = use_journey();
-    let Words { messages, shown } = use_context::<Words>().expect("App provides the words");
-    let config = use_config();
+    let Shared {
+        config,
+        words: Words { messages, shown },
+        journey,
+    } = use_shared();
     let page_ref = use_node_ref();
     // The page says the language its words are in (`shown`), which lags the choice while a file loads.
     use_exit_shortcut({
