@@ -2,8 +2,8 @@
 //! failures that may pass, and a plain result. Never reports success without the service's answer.
 
 pub mod answer;
+pub mod fetch;
 
-use gloo_net::http::{Request, Response};
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 use signpost_core::checkin::{CheckinInfo, CheckinResult, RawCheckin};
@@ -13,6 +13,7 @@ use std::rc::Rc;
 use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
 
 use crate::browser_json;
 use crate::journey::{SendFailure, Unavailable};
@@ -109,9 +110,9 @@ pub async fn load_checkin(
             .await
             .ok()
             .and_then(|answer| lookup_answer(&answer)),
-        None => match Request::get(endpoint).send().await {
-            Ok(response) => Some((response.status(), response.text().await.ok())),
-            Err(_) => None,
+        None => match fetch::get(endpoint).await {
+            Some(response) => Some((response.status(), fetch::text(&response).await)),
+            None => None,
         },
     };
     read_lookup(answer)
@@ -192,17 +193,12 @@ async fn attempt_once<T>(
             controller.abort();
         }
     });
-    let mut request = Request::post(endpoint).header("Content-Type", "application/json");
-    if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
-    }
-    let request = request
-        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
-        .body(body);
-    let Ok(request) = request else {
-        return Attempt::Retryable;
+    let headers: &[(&str, &str)] = match key {
+        Some(key) => &[("Idempotency-Key", key)],
+        None => &[],
     };
-    let Ok(response) = request.send().await else {
+    let signal = controller.as_ref().map(|c| c.signal());
+    let Some(response) = fetch::post_json(endpoint, body, headers, signal.as_ref()).await else {
         return Attempt::Retryable;
     };
     let status = response.status();
@@ -232,6 +228,6 @@ async fn attempt_once<T>(
 /// The response's body as `reader` reads it; `None` if the body cannot be had, is not JSON, or
 /// is not what `reader` reads. The browser parses it: serde_json's parser would cost the wasm KiB.
 async fn read<T>(response: &Response, reader: Reader<T>) -> Option<T> {
-    let text = response.text().await.ok()?;
+    let text = fetch::text(response).await?;
     reader(&browser_json::parse(&text)?)
 }

@@ -1,11 +1,11 @@
 use std::rc::Rc;
 
-use gloo_net::http::Request;
 use signpost_core::Language;
 use yew::prelude::*;
 
 use crate::browser_json;
 use crate::i18n::{file_name, Messages};
+use crate::send::fetch;
 
 /// The messages to show for `language`, and the language they are in. English is always there;
 /// another language's file is fetched the first time it is chosen, and English shows until it
@@ -20,10 +20,10 @@ pub fn use_messages_for(language: Language, assets: AttrValue) -> (Messages, Lan
             if language != Language::En && translation(&loaded, language).is_none() {
                 let url = format!("{assets}{}", file_name(language));
                 wasm_bindgen_futures::spawn_local(async move {
-                    let Ok(response) = Request::get(&url).send().await else {
+                    let Some(response) = fetch::get(&url).await else {
                         return;
                     };
-                    let Ok(text) = response.text().await else {
+                    let Some(text) = fetch::text(&response).await else {
                         return;
                     };
                     // A file that is not all strings is not used, as if it had not arrived.
