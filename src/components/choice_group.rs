@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use super::Fieldset;
+use super::{fieldset, FieldsetProps};
 use crate::hooks::field_id;
 
 /// One answer, or several: native radios or checkboxes.
@@ -36,18 +36,14 @@ pub struct ChoiceItem {
     pub checked: bool,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct ChoiceGroupProps {
     pub choose: Choose,
     /// The wire-format field; the first input gets its id, so the error summary can reach it.
     pub field: AttrValue,
     pub legend: AttrValue,
     /// When true the legend is the page's `h1` (one question per page).
-    #[prop_or_default]
     pub heading: bool,
-    #[prop_or_default]
     pub hint: Option<AttrValue>,
-    #[prop_or_default]
     pub error: Option<AttrValue>,
     pub items: Vec<ChoiceItem>,
     /// Called with the value of the item chosen (radios) or ticked or unticked (checkboxes).
@@ -55,12 +51,11 @@ pub struct ChoiceGroupProps {
 }
 
 /// Radios or checkboxes in a fieldset whose legend asks the question, each with its label.
-#[function_component]
-pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
+/// A function, not a component, like `fieldset`: the page or statement around it is the component.
+pub fn choice_group(props: ChoiceGroupProps) -> Html {
     let id = field_id(&props.field);
     let block = props.choose.block();
-    html! {
-        <Fieldset id={id.clone()} legend={props.legend.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
+    let choices = html! {
             <div class={block}>
                 { for props.items.iter().enumerate().map(|(index, item)| {
                     let input_id = if index == 0 { id.clone() } else { format!("{id}-{}", item.value) };
@@ -76,6 +71,13 @@ pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
                     }
                 }) }
             </div>
-        </Fieldset>
-    }
+    };
+    fieldset(FieldsetProps {
+        id: id.into(),
+        legend: props.legend,
+        heading: props.heading,
+        hint: props.hint,
+        error: props.error,
+        children: choices,
+    })
 }

@@ -1,7 +1,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::Fieldset;
+use super::{fieldset, FieldsetProps};
 use crate::app::use_messages;
 use crate::hooks::field_id;
 use crate::journey::date_parts;
@@ -34,8 +34,7 @@ pub fn DateInput(props: &DateInputProps) -> Html {
         ("year", year, "bday-year", 4),
     ];
     let current = (day.to_owned(), month.to_owned(), year.to_owned());
-    html! {
-        <Fieldset id={id.clone()} legend={props.legend.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
+    let inputs = html! {
                 <div class="sp-date-input">
                     { for parts.into_iter().map(|(part, value, autocomplete, width)| {
                         // The day field takes the group's id, so the error summary lands on it.
@@ -62,6 +61,13 @@ pub fn DateInput(props: &DateInputProps) -> Html {
                         }
                     }) }
                 </div>
-        </Fieldset>
-    }
+    };
+    fieldset(FieldsetProps {
+        id: id.into(),
+        legend: props.legend.clone(),
+        heading: props.heading,
+        hint: props.hint.clone(),
+        error: props.error.clone(),
+        children: inputs,
+    })
 }

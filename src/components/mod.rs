@@ -20,13 +20,13 @@ mod score_chart;
 mod text_field;
 
 pub use back_link::BackLink;
-pub use choice_group::{ChoiceGroup, ChoiceItem, Choose};
+pub use choice_group::{choice_group, ChoiceGroupProps, ChoiceItem, Choose};
 pub use crisis_lines::CrisisLines;
 pub use date_input::DateInput;
 pub use error_message::ErrorMessage;
 pub use error_summary::{ErrorSummary, SummaryItem};
 pub use exit_this_page::{exit_now, ExitThisPage};
-pub use fieldset::{Fieldset, Legend};
+pub use fieldset::{fieldset, FieldsetProps};
 pub use idle_warning::IdleWarning;
 pub use labelled::Labelled;
 pub use language_switcher::LanguageSwitcher;

@@ -2,7 +2,7 @@ use signpost_core::questionnaire::{Question, QuestionKind};
 use signpost_core::AnswerValue;
 use yew::prelude::*;
 
-use super::{ChoiceGroup, ChoiceItem, Choose, DateInput, InputKind, TextField};
+use super::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, DateInput, InputKind, TextField};
 use crate::app::{use_journey, use_messages};
 use crate::journey::{Action, Problem};
 
@@ -91,7 +91,16 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
                     })
                 })
             };
-            html! { <ChoiceGroup choose={Choose::Several} {field} legend={label} {hint} {error} {heading} {items} {on_choose} /> }
+            choice_group(ChoiceGroupProps {
+                choose: Choose::Several,
+                field,
+                legend: label,
+                heading,
+                hint,
+                error,
+                items,
+                on_choose,
+            })
         }
         QuestionKind::Date => html! {
             <DateInput {field} legend={label} {hint} {error} {heading} value={text} on_input={set} />
@@ -139,7 +148,16 @@ fn radios(
         })
         .collect::<Vec<_>>();
     let on_choose = on_choose.reform(|value: AttrValue| value.to_string());
-    html! { <ChoiceGroup choose={Choose::One} {field} {legend} {hint} {error} {heading} {items} {on_choose} /> }
+    choice_group(ChoiceGroupProps {
+        choose: Choose::One,
+        field,
+        legend,
+        heading,
+        hint,
+        error,
+        items,
+        on_choose,
+    })
 }
 
 /// WCAG 1.3.5: the purpose of the questions about the person, for autofill.

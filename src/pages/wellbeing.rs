@@ -4,7 +4,7 @@ use signpost_core::Language;
 use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
-use crate::components::{ChoiceGroup, ChoiceItem, Choose, QuestionPage};
+use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, QuestionPage};
 use crate::instrument::scale_text;
 use crate::journey::{Action, Journey, Problem};
 
@@ -116,7 +116,16 @@ fn ScaleItem(props: &ScaleItemProps) -> Html {
     };
     html! {
         <div class="sp-scale-item" lang="en">
-            <ChoiceGroup choose={Choose::One} field={format!("wellbeing.items.{number}")} legend={props.text.clone()} error={props.error.clone()} {items} {on_choose} />
+            { choice_group(ChoiceGroupProps {
+                choose: Choose::One,
+                field: format!("wellbeing.items.{number}").into(),
+                legend: props.text.clone(),
+                heading: false,
+                hint: None,
+                error: props.error.clone(),
+                items,
+                on_choose,
+            }) }
         </div>
     }
 }

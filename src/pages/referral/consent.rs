@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use crate::app::{use_journey, use_messages};
 use crate::components::problem_message;
-use crate::components::{ChoiceGroup, ChoiceItem, Choose, QuestionPage};
+use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, QuestionPage};
 use crate::journey::{Action, Problem};
 use crate::send::new_idempotency_key;
 
@@ -55,10 +55,16 @@ pub fn Consent() -> Html {
         <QuestionPage submit_label={messages.t("consent.send").to_owned()} {on_submit}>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("consent.heading") }</h1>
             <p class="sp-body">{ messages.t("consent.intro") }</p>
-            <ChoiceGroup choose={Choose::Several} field="consent.purposes"
-                legend={messages.t("consent.legend").to_owned()}
-                {error}
-                {items} on_choose={on_toggle} />
+            { choice_group(ChoiceGroupProps {
+                choose: Choose::Several,
+                field: "consent.purposes".into(),
+                legend: messages.t("consent.legend").to_owned().into(),
+                heading: false,
+                hint: None,
+                error,
+                items,
+                on_choose: on_toggle,
+            }) }
             <p class="sp-body sp-body--small">{ messages.tf("consent.version", &[("version", CONSENT_VERSION)]) }</p>
         </QuestionPage>
     }

@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use crate::app::{use_config, use_journey, use_messages};
 use crate::components::{
-    problem_message, ChoiceGroup, ChoiceItem, Choose, ErrorSummary, SummaryItem,
+    choice_group, problem_message, ChoiceGroupProps, ChoiceItem, Choose, ErrorSummary, SummaryItem,
 };
 use crate::journey::{Action, Problem};
 
@@ -62,14 +62,20 @@ pub fn Start() -> Html {
                 <a href={config.safe_browsing_url.clone()} rel="noreferrer noopener" target="_blank">{ messages.t("start.safe_browsing_link") }</a>
             </p>
             if assisted {
-                <ChoiceGroup choose={Choose::Several} field="volunteer.present" legend={messages.t("assisted.present_legend").to_owned()}
-                    error={present_error}
-                    items={vec![ChoiceItem {
+                { choice_group(ChoiceGroupProps {
+                    choose: Choose::Several,
+                    field: "volunteer.present".into(),
+                    legend: messages.t("assisted.present_legend").to_owned().into(),
+                    heading: false,
+                    hint: None,
+                    error: present_error,
+                    items: vec![ChoiceItem {
                         value: "present".into(),
                         label: messages.t("assisted.present").to_owned().into(),
                         checked: journey.volunteer_confirmed,
-                    }]}
-                    on_choose={confirm} />
+                    }],
+                    on_choose: confirm,
+                }) }
             }
             <button type="button" class="sp-button sp-button--start" onclick={begin}>{ messages.t("start.button") }</button>
         </>
