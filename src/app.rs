@@ -6,7 +6,7 @@ use signpost_core::fields::CalendarDate;
 use signpost_core::{Channel, Language};
 use yew::prelude::*;
 
-use crate::components::{exit_now, ExitThisPage, LanguageSwitcher};
+use crate::components::{exit_now, exit_this_page, language_switcher};
 use crate::config::Config;
 use crate::hooks::{
     use_checkin_load, use_error_title, use_exit_shortcut, use_focus_on_change, use_messages_for,
@@ -147,6 +147,7 @@ pub(crate) fn Frame() -> Html {
     // The page says the language its words are in (`shown`), which lags the choice while a file loads.
     use_exit_shortcut({
         let journey = journey.clone();
+        let config = config.clone();
         Callback::from(move |()| {
             journey.dispatch(Action::Reset);
             exit_now(&config.exit_url);
@@ -185,17 +186,17 @@ pub(crate) fn Frame() -> Html {
     let lang = shown.as_str();
     let dir = if is_rtl(shown) { "rtl" } else { "ltr" };
     let page = if journey.urgent_help_open {
-        html! { <pages::UrgentHelp /> }
+        pages::urgent_help(&journey, &messages)
     } else {
         match &journey.step {
-            Step::Sending(delivery) => html! { <pages::Sending delivery={delivery.clone()} /> },
-            Step::FollowUp(FollowUpStep::Loading) => html! { <pages::FollowUpLoading /> },
+            Step::Sending(delivery) => pages::sending(&journey, &messages, delivery),
+            Step::FollowUp(FollowUpStep::Loading) => pages::follow_up_loading(&messages),
             Step::FollowUp(FollowUpStep::Unavailable(reason)) => {
-                html! { <pages::FollowUpUnavailable reason={*reason} /> }
+                pages::follow_up_unavailable(&journey, &messages, *reason)
             }
             Step::FollowUp(FollowUpStep::Questions) => html! { <pages::Wellbeing /> },
             Step::FollowUp(FollowUpStep::Result(result)) => {
-                html! { <pages::FollowUpResult result={result.clone()} /> }
+                pages::follow_up_result(&messages, journey.language, result)
             }
             #[cfg(feature = "referral")]
             step => pages::referral_page(&journey, step),
@@ -207,14 +208,14 @@ pub(crate) fn Frame() -> Html {
     html! {
         <section class={crate::components::class_list([Some("sp-widget"), (journey.setting.channel == Channel::Assisted).then_some("sp-widget--touch")])} {lang} {dir} aria-label={messages.t("widget.name").to_owned()}>
             <div class="sp-widget__bar">
-                <ExitThisPage />
+                { exit_this_page(&journey, &config, &messages) }
                 if !journey.urgent_help_open {
                     <button type="button" class="sp-urgent-link" onclick={open_urgent_help}>
                         { messages.t("urgent.link") }
                     </button>
                 }
             </div>
-            <LanguageSwitcher />
+            { language_switcher(&journey, &messages) }
             <div class="sp-widget__page" ref={page_ref}>{ page }</div>
             <div class="sp-visually-hidden" role="status" aria-live="polite">{ announcement }</div>
             if cfg!(feature = "referral") && journey.idle_warning {

@@ -1,8 +1,6 @@
 use signpost_core::Language;
 use yew::prelude::*;
 
-use crate::app::use_journey;
-
 /// A Scottish crisis line from `static/crisis-lines.json`, a file a service can edit (then
 /// rebuild the widget: `build/crisis_lines.rs` turns it into the static list below).
 #[derive(Debug, PartialEq)]
@@ -32,10 +30,9 @@ impl CrisisLine {
     }
 }
 
-/// The crisis lines as a list with `tel:` links, so one tap on a phone calls them.
-#[function_component]
-pub fn CrisisLines() -> Html {
-    let language = use_journey().language;
+/// The crisis lines as a list with `tel:` links, so one tap on a phone calls them, their
+/// details in `language` where the file has it.
+pub fn crisis_lines(language: Language) -> Html {
     html! {
         <ul class="sp-crisis-lines">
             { for CRISIS_LINES.iter().map(|line| {

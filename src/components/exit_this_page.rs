@@ -2,16 +2,18 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::app::{use_config, use_journey, use_messages};
+use std::rc::Rc;
+
+use crate::app::JourneyContext;
+use crate::config::Config;
+use crate::i18n::Messages;
 use crate::journey::Action;
 
 /// GOV.UK *Exit this page*: forgets every answer, hides the page at once, and replaces it with a
 /// neutral site using `location.replace`, so the browser's Back button does not return here.
-#[function_component]
-pub fn ExitThisPage() -> Html {
-    let journey = use_journey();
-    let config = use_config();
-    let messages = use_messages();
+pub fn exit_this_page(journey: &JourneyContext, config: &Rc<Config>, messages: &Messages) -> Html {
+    let journey = journey.clone();
+    let config = config.clone();
     let onclick = Callback::from(move |_| {
         journey.dispatch(Action::Reset);
         exit_now(&config.exit_url);

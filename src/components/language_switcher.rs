@@ -1,14 +1,12 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
+use crate::app::JourneyContext;
+use crate::i18n::Messages;
 use crate::i18n::{native_name, LANGUAGES};
 use crate::journey::Action;
 
 /// The languages, each named in itself, on every page. Choosing one keeps every answer.
-#[function_component]
-pub fn LanguageSwitcher() -> Html {
-    let journey = use_journey();
-    let messages = use_messages();
+pub fn language_switcher(journey: &JourneyContext, messages: &Messages) -> Html {
     html! {
         <nav class="sp-languages" aria-label={messages.t("language.label").to_owned()}>
             <ul class="sp-languages__list">

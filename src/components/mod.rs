@@ -21,20 +21,20 @@ mod text_field;
 
 pub use back_link::BackLink;
 pub use choice_group::{choice_group, ChoiceGroupProps, ChoiceItem, Choose};
-pub use crisis_lines::CrisisLines;
+pub use crisis_lines::crisis_lines;
 pub use date_input::DateInput;
 pub use error_message::ErrorMessage;
 pub use error_summary::{ErrorSummary, SummaryItem};
-pub use exit_this_page::{exit_now, ExitThisPage};
+pub use exit_this_page::{exit_now, exit_this_page};
 pub use fieldset::{fieldset, FieldsetProps};
 pub use idle_warning::IdleWarning;
 pub use labelled::Labelled;
-pub use language_switcher::LanguageSwitcher;
+pub use language_switcher::language_switcher;
 pub use progress::Progress;
 #[cfg(feature = "referral")]
 pub use question_field::QuestionField;
 pub use question_page::{problem_message, QuestionPage};
-pub use score_chart::{format_score, ScoreChart};
+pub use score_chart::{format_score, score_chart};
 pub use text_field::{InputKind, TextField};
 
 /// A `class` attribute from its parts, leaving out the absent ones: one string, where each

@@ -2,13 +2,7 @@ use signpost_core::checkin::{ScoreKind, ScorePoint};
 use signpost_core::Instrument;
 use yew::prelude::*;
 
-use crate::app::use_messages;
-
-#[derive(Properties, PartialEq)]
-pub struct ScoreChartProps {
-    pub instrument: Instrument,
-    pub scores: Vec<ScorePoint>,
-}
+use crate::i18n::Messages;
 
 /// The scale's lowest and highest comparable scores: WEMWBS 14–70, SWEMWBS metric 7–35.
 pub fn scale_range(instrument: Instrument) -> (f64, f64) {
@@ -49,16 +43,13 @@ pub fn format_date(at: &str) -> String {
 
 /// The scores over time as a small bar chart drawn in SVG (no script, no library), with a text
 /// alternative, and the same figures as a data table for screen readers and for reading exactly.
-#[function_component]
-pub fn ScoreChart(props: &ScoreChartProps) -> Html {
-    let messages = use_messages();
-    let (low, high) = scale_range(props.instrument);
+pub fn score_chart(messages: &Messages, instrument: Instrument, scores: &[ScorePoint]) -> Html {
+    let (low, high) = scale_range(instrument);
     let label = |point: &ScorePoint| match point.kind {
         ScoreKind::Baseline => messages.t("followup.result.start").to_owned(),
         ScoreKind::FollowUp => messages.t("followup.result.now").to_owned(),
     };
-    let summary = props
-        .scores
+    let summary = scores
         .iter()
         .map(|p| {
             format!(
@@ -72,14 +63,14 @@ pub fn ScoreChart(props: &ScoreChartProps) -> Html {
         .join("; ");
     const WIDTH: f64 = 300.0;
     const BASE: f64 = 130.0;
-    let slot = WIDTH / props.scores.len().max(1) as f64;
+    let slot = WIDTH / scores.len().max(1) as f64;
     html! {
         <figure class="sp-chart">
             <svg class="sp-chart__svg" viewBox="0 0 300 160" role="img" aria-labelledby="sp-chart-title sp-chart-desc" focusable="false">
                 <title id="sp-chart-title">{ messages.t("followup.result.chart_title") }</title>
                 <desc id="sp-chart-desc">{ summary }</desc>
                 <line class="sp-chart__axis" x1="0" y1="130" x2="300" y2="130" />
-                { for props.scores.iter().enumerate().map(|(index, point)| {
+                { for scores.iter().enumerate().map(|(index, point)| {
                     let share = ((point.score - low) / (high - low)).clamp(0.0, 1.0);
                     let bar = 8.0 + share * (BASE - 30.0);
                     let x = slot * index as f64 + slot * 0.25;
@@ -102,7 +93,7 @@ pub fn ScoreChart(props: &ScoreChartProps) -> Html {
                     <tr><th scope="col">{ messages.t("followup.result.when") }</th><th scope="col">{ messages.t("followup.result.score") }</th></tr>
                 </thead>
                 <tbody>
-                    { for props.scores.iter().map(|point| html! {
+                    { for scores.iter().map(|point| html! {
                         <tr>
                             <th scope="row">{ label(point) }{ " (" }{ format_date(&point.at) }{ ")" }</th>
                             <td>{ format_score(point.score) }</td>

@@ -4,12 +4,11 @@
 
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
+use crate::app::JourneyContext;
+use crate::i18n::Messages;
 use crate::journey::{Action, Unavailable};
 
-#[function_component]
-pub fn FollowUpLoading() -> Html {
-    let messages = use_messages();
+pub fn follow_up_loading(messages: &Messages) -> Html {
     html! {
         <>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("followup.heading") }</h1>
@@ -18,23 +17,20 @@ pub fn FollowUpLoading() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct FollowUpUnavailableProps {
-    pub reason: Unavailable,
-}
-
 /// A link that is used, expired, unknown or missing: what happened and what to do next, never a
 /// blank widget. Only an unreachable service is worth trying again.
-#[function_component]
-pub fn FollowUpUnavailable(props: &FollowUpUnavailableProps) -> Html {
-    let journey = use_journey();
-    let messages = use_messages();
+pub fn follow_up_unavailable(
+    journey: &JourneyContext,
+    messages: &Messages,
+    reason: Unavailable,
+) -> Html {
+    let journey = journey.clone();
     let retry = Callback::from(move |_| journey.dispatch(Action::RetryLoad));
     html! {
         <>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("followup.unavailable.heading") }</h1>
-            <p class="sp-body">{ messages.t(&format!("followup.unavailable.{}", props.reason.key())).to_owned() }</p>
-            if props.reason == Unavailable::Unreachable {
+            <p class="sp-body">{ messages.t(&format!("followup.unavailable.{}", reason.key())).to_owned() }</p>
+            if reason == Unavailable::Unreachable {
                 <button type="button" class="sp-button" onclick={retry}>{ messages.t("followup.try_again") }</button>
             }
         </>

@@ -1,20 +1,14 @@
 use signpost_core::checkin::CheckinResult;
 use yew::prelude::*;
 
-use crate::app::use_messages;
-use crate::components::{format_score, CrisisLines, ScoreChart};
+use signpost_core::Language;
 
-#[derive(Properties, PartialEq)]
-pub struct FollowUpResultProps {
-    pub result: CheckinResult,
-}
+use crate::components::{crisis_lines, format_score, score_chart};
+use crate::i18n::Messages;
 
 /// How the person's score has changed since they started, as a chart, a table and in words:
 /// whether the change is more than the normal ups and downs, said kindly whichever way it went.
-#[function_component]
-pub fn FollowUpResult(props: &FollowUpResultProps) -> Html {
-    let messages = use_messages();
-    let result = &props.result;
+pub fn follow_up_result(messages: &Messages, language: Language, result: &CheckinResult) -> Html {
     let words = match (result.change, result.meaningful) {
         (Some(change), Some(true)) if change > 0.0 => {
             messages.tf("followup.result.up", &[("change", &format_score(change))])
@@ -35,9 +29,9 @@ pub fn FollowUpResult(props: &FollowUpResultProps) -> Html {
                 <h1 class="sp-panel__title" tabindex="-1">{ messages.t("followup.result.heading") }</h1>
             </div>
             <p class="sp-body sp-change">{ words }</p>
-            <ScoreChart instrument={result.instrument} scores={result.scores.clone()} />
+            { score_chart(messages, result.instrument, &result.scores) }
             <p class="sp-body">{ messages.t("followup.result.next") }</p>
-            <CrisisLines />
+            { crisis_lines(language) }
         </>
     }
 }

@@ -8,12 +8,12 @@ mod sending;
 mod urgent_help;
 mod wellbeing;
 
-pub use follow_up::{FollowUpLoading, FollowUpUnavailable};
-pub use follow_up_result::FollowUpResult;
+pub use follow_up::{follow_up_loading, follow_up_unavailable};
+pub use follow_up_result::follow_up_result;
 #[cfg(feature = "referral")]
 pub use referral::{
     referral_page, CheckAnswers, Confirmation, Consent, QuestionnairePage, Start, UrgentAdvice,
 };
-pub use sending::Sending;
-pub use urgent_help::UrgentHelp;
+pub use sending::sending;
+pub use urgent_help::urgent_help;
 pub use wellbeing::Wellbeing;

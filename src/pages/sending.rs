@@ -1,19 +1,12 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
+use crate::app::JourneyContext;
+use crate::i18n::Messages;
 use crate::journey::{Action, Delivery, SendFailure};
 use crate::send::MAX_ATTEMPTS;
 
-#[derive(Properties, PartialEq)]
-pub struct SendingProps {
-    pub delivery: Delivery,
-}
-
 /// Says plainly whether the answers have gone. Never a confirmation: that needs the reference.
-#[function_component]
-pub fn Sending(props: &SendingProps) -> Html {
-    let journey = use_journey();
-    let messages = use_messages();
+pub fn sending(journey: &JourneyContext, messages: &Messages, delivery: &Delivery) -> Html {
     let retry = {
         let journey = journey.clone();
         Callback::from(move |_| journey.dispatch(Action::Retry))
@@ -22,7 +15,7 @@ pub fn Sending(props: &SendingProps) -> Html {
         let journey = journey.clone();
         Callback::from(move |_| journey.dispatch(Action::Back))
     };
-    match &props.delivery {
+    match delivery {
         Delivery::InFlight { attempt } => {
             let status = if *attempt == 1 {
                 messages.t("sending.in_progress").to_owned()

@@ -1,20 +1,20 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
-use crate::components::CrisisLines;
+use crate::app::JourneyContext;
+use crate::components::crisis_lines;
+use crate::i18n::Messages;
 use crate::journey::Action;
 
 /// Reachable from every page; the person's answers wait underneath until they go back.
-#[function_component]
-pub fn UrgentHelp() -> Html {
-    let journey = use_journey();
-    let messages = use_messages();
+pub fn urgent_help(journey: &JourneyContext, messages: &Messages) -> Html {
+    let language = journey.language;
+    let journey = journey.clone();
     let onclick = Callback::from(move |_| journey.dispatch(Action::CloseUrgentHelp));
     html! {
         <>
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("urgent.heading") }</h1>
             <p class="sp-body">{ messages.t("urgent.intro") }</p>
-            <CrisisLines />
+            { crisis_lines(language) }
             <button type="button" class="sp-button sp-button--secondary" {onclick}>{ messages.t("urgent.return") }</button>
         </>
     }

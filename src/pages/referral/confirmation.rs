@@ -3,7 +3,7 @@ use yew::prelude::*;
 use signpost_core::Channel;
 
 use crate::app::{use_journey, use_messages};
-use crate::components::CrisisLines;
+use crate::components::crisis_lines;
 use crate::journey::Action;
 
 #[derive(Properties, PartialEq)]
@@ -16,6 +16,7 @@ pub fn Confirmation(props: &ConfirmationProps) -> Html {
     let messages = use_messages();
     let journey = use_journey();
     let assisted = journey.setting.channel == Channel::Assisted;
+    let language = journey.language;
     let start_again = Callback::from(move |_| journey.dispatch(Action::Reset));
     html! {
         <>
@@ -29,7 +30,7 @@ pub fn Confirmation(props: &ConfirmationProps) -> Html {
             <h2 class="sp-heading-m">{ messages.t("confirmation.next_heading") }</h2>
             <p class="sp-body">{ messages.t("confirmation.next") }</p>
             <p class="sp-body">{ messages.t("confirmation.urgent") }</p>
-            <CrisisLines />
+            { crisis_lines(language) }
             // On a shared tablet the next person must not see this one's reference.
             if assisted {
                 <button type="button" class="sp-button" onclick={start_again}>{ messages.t("confirmation.start_again") }</button>
