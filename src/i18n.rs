@@ -97,13 +97,32 @@ impl Messages {
         self.get(key).unwrap_or(key)
     }
 
-    /// The message for `key` with each `{name}` replaced by its value.
+    /// The message for `key` with each `{name}` replaced by its value; a `{…}` without a value
+    /// stays as it is. One pass by hand: `str::replace` with a string pattern would bring the
+    /// general substring searcher into the wasm for this alone.
     pub fn tf(&self, key: &str, values: &[(&str, &str)]) -> String {
-        values
-            .iter()
-            .fold(self.t(key).to_owned(), |text, (name, value)| {
-                text.replace(&format!("{{{name}}}"), value)
-            })
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len());
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let (_, value) = values.iter().find(|(name, _)| *name == &after[..close])?;
+                Some((*value, close + 1))
+            });
+            match value {
+                Some((value, used)) => {
+                    out.push_str(value);
+                    rest = &after[used..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// A text of the questionnaire: `question.{id}.{part}` (label, hint, error_missing).
@@ -391,6 +410,15 @@ mod tests {
         assert_eq!(
             english.tf("common.step_of", &[("current", "2"), ("total", "4")]),
             "Page 2 of 4"
+        );
+        // A placeholder without a value stays; a value is never searched for placeholders itself.
+        let odd = Messages::from_pairs([(
+            "common.step_of".to_owned(),
+            "{current} {unknown} {total".to_owned(),
+        )]);
+        assert_eq!(
+            odd.tf("common.step_of", &[("current", "{total}"), ("total", "4")]),
+            "{total} {unknown} {total"
         );
     }
 }

@@ -2,8 +2,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{DocumentFragment, HtmlElement};
 use yew::prelude::*;
 
-use crate::app::use_messages;
 use crate::hooks::field_id;
+use crate::i18n::Messages;
 
 #[derive(Clone, PartialEq)]
 pub struct SummaryItem {
@@ -11,25 +11,18 @@ pub struct SummaryItem {
     pub text: AttrValue,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorSummaryProps {
-    pub items: Vec<SummaryItem>,
-}
-
 /// The GOV.UK error summary: it takes focus when it appears (so screen readers announce it),
 /// and each message links to its field. In-page `#id` links do not reach into a shadow root,
 /// so the click finds the field in the widget's own root and focuses it.
-#[function_component]
-pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
-    let messages = use_messages();
-    if props.items.is_empty() {
+pub fn error_summary(messages: &Messages, items: &[SummaryItem]) -> Html {
+    if items.is_empty() {
         return html! {};
     }
     html! {
         <div class="sp-error-summary" tabindex="-1" role="alert" aria-labelledby="sp-error-summary-title">
             <h2 class="sp-error-summary__title" id="sp-error-summary-title">{ messages.t("error.summary_title") }</h2>
             <ul class="sp-error-summary__list">
-                { for props.items.iter().map(|item| {
+                { for items.iter().map(|item| {
                     let id = field_id(&item.field);
                     let onclick = {
                         let id = id.clone();

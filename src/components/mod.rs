@@ -24,7 +24,7 @@ pub use choice_group::{choice_group, ChoiceGroupProps, ChoiceItem, Choose};
 pub use crisis_lines::crisis_lines;
 pub use date_input::DateInput;
 pub use error_message::ErrorMessage;
-pub use error_summary::{ErrorSummary, SummaryItem};
+pub use error_summary::{error_summary, SummaryItem};
 pub use exit_this_page::{exit_now, exit_this_page};
 pub use fieldset::{fieldset, FieldsetProps};
 pub use idle_warning::IdleWarning;

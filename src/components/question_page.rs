@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use super::error_summary::SummaryItem;
-use super::{BackLink, ErrorSummary, Progress};
+use super::{error_summary, BackLink, Progress};
 use crate::app::{use_journey, use_messages};
 use crate::i18n::Messages;
 use crate::instrument::scale_text;
@@ -54,7 +54,7 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
                 <BackLink />
                 <Progress />
             }
-            <ErrorSummary {items} />
+            { error_summary(&messages, &items) }
             <form class="sp-form" novalidate=true {onsubmit}>
                 { props.children.clone() }
                 <button type="submit" class="sp-button">{ label }</button>

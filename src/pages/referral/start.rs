@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use crate::app::{use_config, use_journey, use_messages};
 use crate::components::{
-    choice_group, problem_message, ChoiceGroupProps, ChoiceItem, Choose, ErrorSummary, SummaryItem,
+    choice_group, error_summary, problem_message, ChoiceGroupProps, ChoiceItem, Choose, SummaryItem,
 };
 use crate::journey::{Action, Problem};
 
@@ -43,7 +43,7 @@ pub fn Start() -> Html {
             if journey.timed_out {
                 <div class="sp-notice" role="status">{ messages.t("start.timed_out") }</div>
             }
-            <ErrorSummary items={summary} />
+            { error_summary(&messages, &summary) }
             if assisted {
                 <h1 class="sp-heading-l" tabindex="-1">{ messages.t("assisted.heading") }</h1>
                 <p class="sp-body">{ messages.t("assisted.intro") }</p>
