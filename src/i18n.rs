@@ -99,21 +99,21 @@ impl Messages {
 
     /// The message for `key` with each `{name}` replaced by its value; a `{…}` without a value
     /// stays as it is. One pass by hand: `str::replace` with a string pattern would bring the
-    /// general substring searcher into the wasm for this alone.
+    /// general substring searcher into the wasm for this alone (and `split_once`, unlike slicing
+    /// by index, has no panic path).
     pub fn tf(&self, key: &str, values: &[(&str, &str)]) -> String {
         let mut rest = self.t(key);
         let mut out = String::with_capacity(rest.len());
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let value = after.find('}').and_then(|close| {
-                let (_, value) = values.iter().find(|(name, _)| *name == &after[..close])?;
-                Some((*value, close + 1))
+        while let Some((before, after)) = rest.split_once('{') {
+            out.push_str(before);
+            let filled = after.split_once('}').and_then(|(name, tail)| {
+                let (_, value) = values.iter().find(|(n, _)| *n == name)?;
+                Some((*value, tail))
             });
-            match value {
-                Some((value, used)) => {
+            match filled {
+                Some((value, tail)) => {
                     out.push_str(value);
-                    rest = &after[used..];
+                    rest = tail;
                 }
                 None => {
                     out.push('{');

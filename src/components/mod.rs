@@ -37,18 +37,47 @@ pub use question_page::{problem_message, QuestionPage};
 pub use score_chart::{format_score, score_chart};
 pub use text_field::{InputKind, TextField};
 
+/// `parts` with `separator` between them. `[T]::join` is the same, but generic code the widget
+/// would carry only for these few lists.
+pub(crate) fn joined<S: AsRef<str>>(parts: impl IntoIterator<Item = S>, separator: &str) -> String {
+    let mut out = String::new();
+    for part in parts {
+        if !out.is_empty() {
+            out.push_str(separator);
+        }
+        out.push_str(part.as_ref());
+    }
+    out
+}
+
 /// A `class` attribute from its parts, leaving out the absent ones: one string, where each
 /// `classes!` expanded into its own set-building code (0.6 KiB of the wasm in all).
 pub(crate) fn class_list<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+    joined(parts.into_iter().flatten(), " ")
 }
 
 /// The ids a control's hint and error message get, and the `aria-describedby` that joins them.
 pub(crate) fn described_by(id: &str, hint: bool, error: bool) -> Option<yew::AttrValue> {
-    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+    let ids = [(hint, "hint"), (error, "error")]
         .into_iter()
         .filter(|(present, _)| *present)
-        .map(|(_, part)| format!("{id}-{part}"))
-        .collect();
-    (!ids.is_empty()).then(|| ids.join(" ").into())
+        .map(|(_, part)| format!("{id}-{part}"));
+    Some(joined(ids, " "))
+        .filter(|ids| !ids.is_empty())
+        .map(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_joined_with_their_separator_and_absent_parts_left_out() {
+        assert_eq!(joined(["a", "b", "c"], ", "), "a, b, c");
+        assert_eq!(joined(Vec::<String>::new(), " "), "");
+        assert_eq!(class_list([Some("sp-a"), None, Some("sp-b")]), "sp-a sp-b");
+        assert_eq!(described_by("x", true, true).as_deref(), Some("x-hint x-error"));
+        assert_eq!(described_by("x", false, true).as_deref(), Some("x-error"));
+        assert_eq!(described_by("x", false, false), None);
+    }
 }

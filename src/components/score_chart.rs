@@ -49,18 +49,17 @@ pub fn score_chart(messages: &Messages, instrument: Instrument, scores: &[ScoreP
         ScoreKind::Baseline => messages.t("followup.result.start").to_owned(),
         ScoreKind::FollowUp => messages.t("followup.result.now").to_owned(),
     };
-    let summary = scores
-        .iter()
-        .map(|p| {
+    let summary = super::joined(
+        scores.iter().map(|p| {
             format!(
                 "{} ({}): {}",
                 label(p),
                 format_date(&p.at),
                 format_score(p.score)
             )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+        }),
+        "; ",
+    );
     const WIDTH: f64 = 300.0;
     const BASE: f64 = 130.0;
     let slot = WIDTH / scores.len().max(1) as f64;

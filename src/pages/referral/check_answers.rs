@@ -50,7 +50,7 @@ pub fn CheckAnswers() -> Html {
                         (_, Some(AnswerValue::One(text))) if question.kind.options().is_some() => messages.option(&question.id, text),
                         (_, Some(AnswerValue::One(text))) if !text.trim().is_empty() => text.clone(),
                         (_, Some(AnswerValue::Many(chosen))) if !chosen.is_empty() => {
-                            chosen.iter().map(|c| messages.option(&question.id, c)).collect::<Vec<_>>().join(", ")
+                            crate::components::joined(chosen.iter().map(|c| messages.option(&question.id, c)), ", ")
                         }
                         _ => messages.t("common.not_answered").to_owned(),
                     };
