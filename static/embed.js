@@ -58,6 +58,10 @@ function previewFor(element, build, lookup) {
   if (!/^en(-|$)/i.test(tag) || (followUp ? !lookup : element.hasAttribute('safe-browsing-url'))) {
     return Promise.resolve(null);
   }
+  // Nor is it worth fetching when the page preloaded the wasm and it has already arrived.
+  if (performance.getEntriesByName(new URL(`${build}_bg.wasm`, here).href).some((e) => e.responseEnd > 0)) {
+    return Promise.resolve(null);
+  }
   const file = fetch(new URL(`${build}.preview.en.json`, here)).then((r) => (r.ok ? r.json() : null));
   // A follow-up page's questions are those of the scale the service says the link is for.
   const key = followUp
