@@ -6,7 +6,7 @@ use crate::literal;
 
 /// The parts of the widget only a referral shows. The follow-up build (no `referral` feature)
 /// leaves their messages out: the questionnaire's texts are half of the file.
-const REFERRAL_ONLY: [&str; 8] = [
+const REFERRAL_ONLY: [&str; 10] = [
     "question.",
     "start.",
     "assisted.",
@@ -15,12 +15,20 @@ const REFERRAL_ONLY: [&str; 8] = [
     "urgent_advice.",
     "check.",
     "page.",
+    // The answers' own errors (a follow-up's are its statements') and their controls' words.
+    "error.",
+    "common.",
 ];
-/// Shown by the wellbeing page, which both builds have, though under a referral-only prefix.
-const SHARED: [&str; 3] = [
+/// Shown by pages both builds have, though under a referral-only prefix.
+const SHARED: [&str; 8] = [
     "question.wellbeing.",
     "page.wellbeing.",
     "start.not_emergency",
+    "error.summary_title",
+    "common.back",
+    "common.continue",
+    "common.error_prefix",
+    "common.step_of",
 ];
 
 /// Whether a build with or without the referral journeys shows the message `key`.

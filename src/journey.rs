@@ -112,11 +112,11 @@ pub enum Problem {
         error: AnswerError,
     },
     /// A wellbeing statement left unanswered (numbered from 1), when others were answered.
-    WellbeingItem {
-        item: usize,
-    },
+    WellbeingItem { item: usize },
+    #[cfg(feature = "referral")]
     Consent(ConsentPurpose),
     /// Assisted mode: the volunteer has not confirmed the person is present and agrees.
+    #[cfg(feature = "referral")]
     VolunteerConfirmation,
 }
 
@@ -126,7 +126,9 @@ impl Problem {
         match self {
             Problem::Answer { question, .. } => format!("answers.{question}"),
             Problem::WellbeingItem { item } => format!("wellbeing.items.{item}"),
+            #[cfg(feature = "referral")]
             Problem::Consent(_) => "consent.purposes".to_owned(),
+            #[cfg(feature = "referral")]
             Problem::VolunteerConfirmation => "volunteer.present".to_owned(),
         }
     }

@@ -76,7 +76,10 @@ mod tests {
         assert_eq!(joined(["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(joined(Vec::<String>::new(), " "), "");
         assert_eq!(class_list([Some("sp-a"), None, Some("sp-b")]), "sp-a sp-b");
-        assert_eq!(described_by("x", true, true).as_deref(), Some("x-hint x-error"));
+        assert_eq!(
+            described_by("x", true, true).as_deref(),
+            Some("x-hint x-error")
+        );
         assert_eq!(described_by("x", false, true).as_deref(), Some("x-error"));
         assert_eq!(described_by("x", false, false), None);
     }

@@ -75,14 +75,7 @@ pub fn problem_message(journey: &Journey, messages: &Messages, problem: &Problem
                 .unwrap_or_default();
             messages.tf("wellbeing.item_error", &[("item", text)])
         }
-        Problem::VolunteerConfirmation => messages.t("error.volunteer_confirmation").to_owned(),
-        Problem::Consent(purpose) => {
-            let code = if *purpose == signpost_core::ConsentPurpose::ShareWithService {
-                "consent_share_missing"
-            } else {
-                "consent_contact_missing"
-            };
-            messages.t(&format!("error.{code}")).to_owned()
-        }
+        #[cfg(feature = "referral")]
+        problem => crate::pages::referral_problem_message(messages, problem),
     }
 }

@@ -12,7 +12,8 @@ pub use follow_up::{follow_up_loading, follow_up_unavailable};
 pub use follow_up_result::follow_up_result;
 #[cfg(feature = "referral")]
 pub use referral::{
-    referral_page, CheckAnswers, Confirmation, Consent, QuestionnairePage, Start, UrgentAdvice,
+    referral_page, referral_problem_message, CheckAnswers, Confirmation, Consent,
+    QuestionnairePage, Start, UrgentAdvice,
 };
 pub use sending::sending;
 pub use urgent_help::urgent_help;

@@ -16,8 +16,23 @@ pub use urgent_advice::UrgentAdvice;
 
 use yew::prelude::*;
 
-use crate::journey::{Journey, Step};
+use crate::i18n::Messages;
+use crate::journey::{Journey, Problem, Step};
 use crate::pages::Wellbeing;
+
+/// The words for the problems only a referral's pages have.
+pub fn referral_problem_message(messages: &Messages, problem: &Problem) -> String {
+    match problem {
+        Problem::VolunteerConfirmation => messages.t("error.volunteer_confirmation").to_owned(),
+        Problem::Consent(signpost_core::ConsentPurpose::ShareWithService) => {
+            messages.t("error.consent_share_missing").to_owned()
+        }
+        Problem::Consent(_) => messages.t("error.consent_contact_missing").to_owned(),
+        Problem::Answer { .. } | Problem::WellbeingItem { .. } => {
+            unreachable!("problem_message words these itself")
+        }
+    }
+}
 
 /// The page for a referral's step; the steps every journey shares are drawn by the frame.
 pub fn referral_page(journey: &Journey, step: &Step) -> Html {
