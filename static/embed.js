@@ -125,6 +125,10 @@ function showPreview(container, { html, exitUrl }) {
   return preview;
 }
 
+// How long a widget that is ready waits for the follow-up look-up's answer before drawing its
+// loading page instead.
+const LOOKUP_WAIT_MS = 200;
+
 // The widget takes over when the person pauses or has just finished a click or key press, so that
 // none is split between the preview and the widget.
 const PAUSE_MS = 150;
@@ -175,7 +179,7 @@ class SignpostWidget extends HTMLElement {
     container.className = 'sp-root';
     root.append(style, container);
     // The widget draws into `live`, out of sight, and shows it once it has something to show.
-    // On a follow-up page the preview may be ready first: it shows until the widget takes over.
+    // The preview may be ready first: then it shows until the widget takes over.
     // User Timing marks record each step, for the benchmark's timeline (bench/README.md).
     const live = document.createElement('div');
     live.className = 'sp-root';
@@ -195,8 +199,15 @@ class SignpostWidget extends HTMLElement {
         if (this.widget) showLive(); // its loading page, until the link is looked up
       }
     });
-    ready.then((glue) => {
+    // With the look-up's answer at hand, the widget draws the questions in its first render. If
+    // the answer is on its way, waiting a moment for it beats drawing a loading page first: that
+    // would keep the browser busy just as the answer needs reading.
+    const answered = lookup && lookup.settled === undefined
+      ? (ms) => Promise.race([lookup.answer, new Promise((resolve) => setTimeout(resolve, ms))])
+      : () => Promise.resolve();
+    ready.then(async (glue) => {
       performance.mark('signpost:wasm-ready');
+      await answered(LOOKUP_WAIT_MS);
       if (!this.isConnected) return;
       this.widget = glue.mount(this, live, here.href, lookup, () => {
         if (drawn) return; // drawn again after a retry: long since on screen
