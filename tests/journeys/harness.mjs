@@ -133,6 +133,14 @@ export async function heading(page) {
   return (await page.locator('signpost-widget h1').innerText()).trim();
 }
 
+/** Where *Exit this page* goes by default (src/config.rs). */
+export const EXIT_URL = 'https://www.bbc.co.uk/weather';
+
+/** Stands in for the neutral site, so the exit never leaves this machine. */
+export async function fakeNeutralSite(context) {
+  await context.route(`${EXIT_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><h1>Weather</h1>' }));
+}
+
 /** The real service and a browser, for one test file: started before its tests, stopped after. */
 export async function startServerAndBrowser() {
   return { server: await startServer(), browser: await launchBrowser() };

@@ -7,11 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { startServerAndBrowser, stopServerAndBrowser, axeViolations, fixture, widgetDrawn } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, axeViolations, fixture, widgetDrawn, EXIT_URL, fakeNeutralSite } from './harness.mjs';
 import { answerByMouse, press } from './answering.mjs';
 
 const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
-const EXIT_URL = 'https://www.bbc.co.uk/weather';
 
 let server;
 let browser;
@@ -38,7 +37,7 @@ async function openWithWasmHeld(url) {
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await context.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  await context.route(`${EXIT_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><h1>Weather</h1>' }));
+  await fakeNeutralSite(context);
   const page = await context.newPage();
   const problems = [];
   const api = [];

@@ -4,12 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, EXIT_URL, fakeNeutralSite } from './harness.mjs';
 import { heading, answerQuestionnaire, press, wanted, answerByMouse } from './answering.mjs';
 
 const messagesOf = (language) => JSON.parse(readFileSync(new URL(`../../static/i18n/${language}.json`, import.meta.url), 'utf8'));
 const english = messagesOf('en');
-const EXIT_URL = 'https://www.bbc.co.uk/weather';
 
 let server;
 let browser;
@@ -18,10 +17,6 @@ after(() => stopServerAndBrowser({ server, browser }));
 
 const widget = (page) => page.locator('signpost-widget');
 
-/** Stands in for the neutral site, so the exit never leaves this machine. */
-async function fakeNeutralSite(context) {
-  await context.route(`${EXIT_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><h1>Weather</h1>' }));
-}
 
 /** Everything a page at the service's origin can see of what was left behind. */
 async function leftInBrowser(context) {
