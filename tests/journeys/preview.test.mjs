@@ -31,12 +31,22 @@ async function followUpLink() {
   return server.followUpLink((await response.json()).reference);
 }
 
-/** Opens `url` with the widget's wasm held back; `release()` lets it through. */
-async function openWithWasmHeld(url) {
+/**
+ * Opens `url` with the widget's wasm held back; `release()` lets it through. `attributes` are
+ * added to the page's <signpost-widget> as the page arrives, as a host page would write them.
+ */
+async function openWithWasmHeld(url, { attributes = '', expectPreview = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await context.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  if (attributes) {
+    await context.route('**/*.html*', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace('<signpost-widget ', `<signpost-widget ${attributes} `);
+      await route.fulfill({ response, body });
+    });
+  }
   await fakeNeutralSite(context);
   const page = await context.newPage();
   const problems = [];
@@ -44,9 +54,11 @@ async function openWithWasmHeld(url) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error' && !page.axeRunning) problems.push(`console: ${message.text()}`); });
   page.on('request', (request) => { if (new URL(request.url()).pathname.startsWith('/api/')) api.push(request.method()); });
+  const files = [];
+  page.on('request', (request) => files.push(new URL(request.url()).pathname.split('/').pop()));
   await page.goto(url);
-  await preview(page).locator('h1').waitFor();
-  return { context, page, problems, api, release };
+  if (expectPreview) await preview(page).locator('h1').waitFor();
+  return { context, page, problems, api, files, release };
 }
 
 test('the questions show before the wasm arrives, and answers, focus and the page carry over to the widget', async () => {
@@ -138,3 +150,16 @@ for (const { mode, url, heading } of [
     await context.close();
   });
 }
+
+test('a page in another language shows no English preview: the widget draws it in that language', async () => {
+  const polish = JSON.parse(readFileSync(new URL('../../static/i18n/pl.json', import.meta.url), 'utf8'));
+  const { context, page, problems, files, release } = await openWithWasmHeld(await followUpLink(), { attributes: 'lang="pl"', expectPreview: false });
+  // The look-up has been answered, and still nothing shows until the widget does.
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/api/v1/checkins/') && e.responseEnd > 0));
+  assert.equal(await preview(page).count(), 0);
+  assert.ok(!files.some((f) => f.includes('preview')), `no preview fetched: ${files}`);
+  release();
+  await widget(page).locator('h1', { hasText: polish['followup.heading'] }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
