@@ -28,7 +28,10 @@ rm -rf dist
 mkdir -p dist/widget dist/demo
 cp target/wasm-pkg/signpost_{widget,checkin}_bg.wasm dist/widget/
 # The scripts a browser downloads, minified (terser, from npm): wasm-bindgen's glue is half the size.
-for script in target/wasm-pkg/signpost_{widget,checkin}.js static/embed.js; do
+# embed.js is written as modules (static/embed/); esbuild (npm) bundles them into one script.
+node_modules/.bin/esbuild static/embed/main.js --bundle --format=esm --log-level=warning \
+  --outfile=target/wasm-pkg/embed.js
+for script in target/wasm-pkg/{signpost_widget,signpost_checkin,embed}.js; do
   node_modules/.bin/terser "$script" --module --compress --mangle --output "dist/widget/$(basename "$script")"
 done
 [ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/

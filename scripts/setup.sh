@@ -36,8 +36,8 @@ if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack 0.15.1" ]; then
   cargo install --quiet wasm-pack --version 0.15.1 --locked
 fi
 
-# npm: playwright-core and axe-core for the browser tests, binaryen 132 for wasm-opt, terser and
-# csso to minify the scripts and the style sheet.
+# npm: playwright-core and axe-core for the browser tests, binaryen 132 for wasm-opt, esbuild to
+# bundle embed.js, terser and csso to minify the scripts and the style sheet.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error

@@ -1,5 +1,5 @@
 //! Signpost's widget: the `<signpost-widget>` custom element renders this Yew app into its
-//! shadow root. `static/embed.js` defines the element and calls [`mount`].
+//! shadow root. `static/embed/` (bundled into `embed.js`) defines the element and calls [`mount`].
 
 pub mod app;
 pub mod browser_json;

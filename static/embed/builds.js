@@ -1,0 +1,26 @@
+// The widget's two builds, and loading the one an element needs: `signpost_widget` (self-referral
+// and assisted, everything) and `signpost_checkin` (the follow-up check-in alone, about half the
+// size), so a returning patient on a slow phone downloads only what their page needs. Each is
+// fetched and compiled once, the moment the first element that needs it is connected; the host
+// page may preload it too.
+
+// Where the widget's files are: beside embed.js (the bundle this file is part of).
+export const here = new URL('.', import.meta.url);
+const builds = new Map();
+
+// As the widget reads it (src/config.rs): anything but these two is self-referral.
+export const modeOf = (element) => (element.getAttribute('mode') ?? '').trim();
+
+export function buildFor(element) {
+  return modeOf(element) === 'follow-up' ? 'signpost_checkin' : 'signpost_widget';
+}
+
+export function load(name) {
+  if (!builds.has(name)) {
+    builds.set(name, import(new URL(`${name}.js`, here).href).then(async (glue) => {
+      await glue.default({ module_or_path: new URL(`${name}_bg.wasm`, here) });
+      return glue;
+    }));
+  }
+  return builds.get(name);
+}

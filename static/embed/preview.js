@@ -1,0 +1,115 @@
+import { here, modeOf } from './builds.js';
+
+// While the wasm downloads, the widget's first page can already show: the start page, or a
+// follow-up link's questions. It is the page exactly as the widget first draws it, rendered ahead
+// of time by the widget's own components (`<build>.preview.en.json`, made by signpost-prerender
+// at build time). Its links, radios and checkboxes work as plain HTML. When the widget has drawn
+// the same page, it takes the preview's place, and the answers given, the buttons pressed and
+// the focus carry across. English and the default settings only: another language's words arrive
+// with the widget, and a page with its own safe-browsing link would show the default one.
+export function previewFor(element, build, lookup) {
+  const tag = element.getAttribute('lang') ?? navigator.languages?.[0] ?? 'en';
+  const followUp = modeOf(element) === 'follow-up';
+  if (!/^en(-|$)/i.test(tag) || (followUp ? !lookup : element.hasAttribute('safe-browsing-url'))) {
+    return Promise.resolve(null);
+  }
+  // Nor is it worth fetching when the page preloaded the wasm and it has already arrived.
+  if (performance.getEntriesByName(new URL(`${build}_bg.wasm`, here).href).some((e) => e.responseEnd > 0)) {
+    return Promise.resolve(null);
+  }
+  const file = fetch(new URL(`${build}.preview.en.json`, here)).then((r) => (r.ok ? r.json() : null));
+  // A follow-up page's questions are those of the scale the service says the link is for.
+  const key = followUp
+    ? lookup.answer.then((answer) => (answer?.status === 200 ? JSON.parse(answer.body).instrument : null))
+    : modeOf(element) === 'assisted' ? 'assisted' : 'self';
+  return Promise.all([key, file]).then(([key, file]) => {
+    const html = key && file?.views?.[key];
+    const exit = (element.getAttribute('exit-url') ?? '').trim();
+    return html ? { html, exitUrl: /^https?:\/\//.test(exit) ? exit : file.exit_url } : null;
+  }).catch(() => null);
+}
+
+// Everything a person can operate, in page order: the preview and the widget's first page have
+// the same controls in the same order, so the n-th of one is the n-th of the other.
+const controls = (root) => [...root.querySelectorAll('a[href], button, input, select, textarea')];
+
+/** Shows the preview in `container`; returns what the widget needs to take over from it. */
+export function showPreview(container, { html, exitUrl }) {
+  container.innerHTML = html; // the widget's own build output, from beside this script
+  container.dataset.preview = '';
+  const preview = { container, pressed: [], lastInput: performance.now(), takeOver: null };
+  for (const type of ['pointerdown', 'keydown', 'input']) {
+    container.addEventListener(type, () => { preview.lastInput = performance.now(); }, true);
+  }
+  // Just after a click or key press is a safe moment too, once its frame is painted: nothing is
+  // half done, and the press itself is not slowed.
+  for (const type of ['click', 'keyup']) {
+    container.addEventListener(type, () => {
+      if (preview.takeOver) requestAnimationFrame(() => setTimeout(() => preview.takeOver?.()));
+    });
+  }
+  // A press only the widget can act on (Send, urgent help, a language) is kept until it has
+  // drawn, and then it takes over at once.
+  const press = (button) => {
+    preview.pressed.push(controls(container).indexOf(button));
+    preview.takeOver?.();
+  };
+  // Exit works at once, as in the widget: hide the page, and leave without a way back. Its
+  // shortcut too, as src/hooks/use_exit_shortcut.rs has it: Shift 3 times within 5 seconds.
+  const exit = () => {
+    document.body.hidden = true;
+    location.replace(exitUrl);
+  };
+  let shifts = [];
+  const onKey = (event) => {
+    if (!container.isConnected) return removeEventListener('keydown', onKey);
+    if (event.key !== 'Shift' || event.repeat) return;
+    shifts = [...shifts.filter((at) => event.timeStamp - at < 5000), event.timeStamp];
+    if (shifts.length >= 3) exit();
+  };
+  addEventListener('keydown', onKey);
+  container.addEventListener('click', (event) => {
+    const button = event.target.closest('button');
+    if (button?.classList.contains('sp-exit__button')) exit();
+    else if (button?.type === 'button') press(button);
+  });
+  container.addEventListener('submit', (event) => {
+    event.preventDefault();
+    press(event.submitter ?? event.target.querySelector('button[type=submit]'));
+  });
+  return preview;
+}
+
+// The widget takes over when the person pauses or has just finished a click or key press, so that
+// none is split between the preview and the widget.
+const PAUSE_MS = 150;
+
+/** Once the widget has drawn `live`: hands over at the next pause or input, at once for a press. */
+export function takeOverAtPause(preview, live, root) {
+  preview.takeOver = () => {
+    preview.takeOver = null;
+    if (!preview.container.isConnected) return;
+    handOver(preview, live, root);
+    performance.mark('signpost:handed-over');
+  };
+  const wait = () => {
+    if (!preview.takeOver) return;
+    const quiet = performance.now() - preview.lastInput;
+    if (quiet >= PAUSE_MS || preview.pressed.length) preview.takeOver();
+    else setTimeout(wait, PAUSE_MS - quiet);
+  };
+  wait();
+}
+
+/** Puts the widget's own page (`live`) where the preview was, and carries the person's work over. */
+function handOver({ container, pressed }, live, root) {
+  const before = controls(container);
+  const focused = before.indexOf(root.activeElement);
+  container.replaceWith(live);
+  const after = controls(live);
+  if (after.length !== before.length) return; // not the page the preview showed: nothing to carry
+  // The preview's only inputs are radios and checkboxes: a click on each chosen one tells the widget.
+  before.forEach((control, i) => { if (control.checked && !after[i].checked) after[i].click(); });
+  for (const i of pressed) after[i]?.click();
+  if (focused >= 0) after[focused].focus();
+}
