@@ -2,8 +2,7 @@
 // Controls are found by their `name` (`answers.<question>`, `wellbeing.items.<n>`), so the same
 // fixture that core and the service test with drives the browser too.
 import assert from 'node:assert/strict';
-
-const widget = (page) => page.locator('signpost-widget');
+import { widget } from './harness.mjs';
 
 /** The widget's current h1. */
 export async function heading(page) {

@@ -4,20 +4,14 @@
 // chart of scores; axe-core on every new page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, widgetDrawn } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, widgetDrawn, english, widget, button } from './harness.mjs';
 import { heading, answerQuestionnaire, answerByMouse, answerByKeyboard, press, where, moved } from './answering.mjs';
-
-const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
 
 let server;
 let browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 after(() => stopServerAndBrowser({ server, browser }));
-
-const widget = (page) => page.locator('signpost-widget');
-const button = (page, key) => widget(page).getByRole('button', { name: english[key], exact: true });
 
 async function expectAccessible(page, where) {
   assert.deepEqual(await axeViolations(page), [], `axe-core violations on ${where}`);

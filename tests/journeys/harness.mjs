@@ -128,10 +128,13 @@ export function fixtureNames(kind) {
   return readdirSync(join(root, 'tests/fixtures/referrals', kind)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
 }
 
-/** The widget's page heading text (inside the shadow root; Playwright's CSS pierces it). */
-export async function heading(page) {
-  return (await page.locator('signpost-widget h1').innerText()).trim();
-}
+/** A language's messages, as the widget's i18n file has them. */
+export const messagesOf = (language) => JSON.parse(readFileSync(join(root, 'static/i18n', `${language}.json`), 'utf8'));
+export const english = messagesOf('en');
+
+/** The widget on the page (Playwright's locators pierce its shadow root), and one of its buttons by message key. */
+export const widget = (page) => page.locator('signpost-widget');
+export const button = (page, key) => widget(page).getByRole('button', { name: english[key], exact: true });
 
 /** Where *Exit this page* goes by default (src/config.rs). */
 export const EXIT_URL = 'https://www.bbc.co.uk/weather';

@@ -5,21 +5,16 @@
 // leaving by Exit and by its Shift shortcut.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { startServerAndBrowser, stopServerAndBrowser, axeViolations, fixture, widgetDrawn, EXIT_URL, fakeNeutralSite } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, axeViolations, fixture, widgetDrawn, EXIT_URL, fakeNeutralSite, messagesOf, english, widget, button } from './harness.mjs';
 import { answerByMouse, press } from './answering.mjs';
-
-const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
 
 let server;
 let browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 after(() => stopServerAndBrowser({ server, browser }));
 
-const widget = (page) => page.locator('signpost-widget');
 const preview = (page) => page.locator('signpost-widget .sp-root[data-preview]');
-const button = (page, key) => widget(page).getByRole('button', { name: english[key], exact: true });
 const radio = (page, item, value) => widget(page).locator(`input[name="wellbeing.items.${item}"][value="${value}"]`);
 
 async function followUpLink() {
@@ -152,7 +147,7 @@ for (const { mode, url, heading } of [
 }
 
 test('a page in another language shows no English preview: the widget draws it in that language', async () => {
-  const polish = JSON.parse(readFileSync(new URL('../../static/i18n/pl.json', import.meta.url), 'utf8'));
+  const polish = messagesOf('pl');
   const { context, page, problems, files, release } = await openWithWasmHeld(await followUpLink(), { attributes: 'lang="pl"', expectPreview: false });
   // The look-up has been answered, and still nothing shows until the widget does.
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/api/v1/checkins/') && e.responseEnd > 0));

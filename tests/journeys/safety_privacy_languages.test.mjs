@@ -3,20 +3,13 @@
 // journey in every language, Arabic right to left, with axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, EXIT_URL, fakeNeutralSite } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, EXIT_URL, fakeNeutralSite, messagesOf, english, widget } from './harness.mjs';
 import { heading, answerQuestionnaire, press, wanted, answerByMouse } from './answering.mjs';
-
-const messagesOf = (language) => JSON.parse(readFileSync(new URL(`../../static/i18n/${language}.json`, import.meta.url), 'utf8'));
-const english = messagesOf('en');
 
 let server;
 let browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 after(() => stopServerAndBrowser({ server, browser }));
-
-const widget = (page) => page.locator('signpost-widget');
-
 
 /** Everything a page at the service's origin can see of what was left behind. */
 async function leftInBrowser(context) {

@@ -3,12 +3,10 @@
 // every page, error states included; each journey asserts what the service stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture } from './harness.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, english, widget } from './harness.mjs';
 import { heading, wanted, answerByMouse, answerByKeyboard, focusedControl, moved, press, where, answerQuestionnaire } from './answering.mjs';
 
-const english = JSON.parse(readFileSync(new URL('../../static/i18n/en.json', import.meta.url), 'utf8'));
 const REFERENCE = /^SP-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
 let server;
@@ -16,7 +14,6 @@ let browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 after(() => stopServerAndBrowser({ server, browser }));
 
-const widget = (page) => page.locator('signpost-widget');
 const continueButton = (page) => widget(page).getByRole('button', { name: english['common.continue'], exact: true });
 
 async function expectAccessible(page, where) {
