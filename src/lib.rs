@@ -84,18 +84,22 @@ pub fn mount(
             token: host.get_attribute("checkin").or_else(take_checkin_token),
         },
     };
-    // Used only if it asked the address the widget would ask itself.
-    let early_lookup = browser_json::member(&lookup, "url")
+    // Used only if it asked the address the widget would ask itself, and only once: an answer
+    // already here starts the journey, else the first look-up waits for it. (A retry asks anew.)
+    let early_url = browser_json::member(&lookup, "url")
         .as_string()
         .filter(|url| matches!(&purpose, Purpose::FollowUp { token: Some(token) } if *url == config.checkin_endpoint(token)));
-    let looked_up = early_lookup
+    let looked_up = early_url
         .as_ref()
         .and_then(|_| send::settled_lookup(&browser_json::member(&lookup, "settled")));
-    let early_lookup = early_lookup.zip(
-        browser_json::member(&lookup, "answer")
-            .dyn_into::<js_sys::Promise>()
-            .ok(),
-    );
+    let early_lookup = early_url
+        .filter(|_| looked_up.is_none())
+        .zip(
+            browser_json::member(&lookup, "answer")
+                .dyn_into::<js_sys::Promise>()
+                .ok(),
+        )
+        .map(|(url, answer)| EarlyLookup::new(url, answer));
     let setting = Loaded {
         today: today(),
         purpose,
@@ -106,7 +110,7 @@ pub fn mount(
         config: Rc::new(config),
         setting,
         assets: assets.into(),
-        early_lookup: early_lookup.map(|(url, answer)| EarlyLookup::new(url, answer)),
+        early_lookup,
         on_shown,
     };
     Widget {

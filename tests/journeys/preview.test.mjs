@@ -30,11 +30,15 @@ async function followUpLink() {
  * Opens `url` with the widget's wasm held back; `release()` lets it through. `attributes` are
  * added to the page's <signpost-widget> as the page arrives, as a host page would write them.
  */
-async function openWithWasmHeld(url, { attributes = '', expectPreview = true } = {}) {
+async function openWithWasmHeld(url, { attributes = '', expectPreview = true, lookups = [] } = {}) {
   const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await context.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  // `lookups` says, for each look-up of the link in turn, whether the network fails it.
+  const failing = [...lookups];
+  await context.route('**/api/v1/checkins/*', (route) =>
+    (route.request().method() === 'GET' && failing.shift() === 'fails' ? route.abort() : route.continue()));
   if (attributes) {
     await context.route('**/*.html*', async (route) => {
       const response = await route.fetch();
@@ -156,5 +160,17 @@ test('a page in another language shows no English preview: the widget draws it i
   release();
   await widget(page).locator('h1', { hasText: polish['followup.heading'] }).waitFor();
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a look-up that failed before the widget started is asked again by Try again', async () => {
+  const { context, page, api, release } = await openWithWasmHeld(await followUpLink(), { expectPreview: false, lookups: ['fails'] });
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/api/v1/checkins/')));
+  release();
+  await widget(page).getByText(english['followup.unavailable.unreachable']).waitFor();
+  await button(page, 'followup.try_again').click();
+  await widget(page).locator('.sp-scale-item').first().waitFor();
+  assert.equal(await widget(page).locator('.sp-scale-item').count(), 14);
+  assert.deepEqual(api, ['GET', 'GET'], 'the first look-up, failed, and the one Try again made');
   await context.close();
 });
