@@ -96,9 +96,7 @@ impl Loaded {
             purpose: self.purpose,
         });
         match self.looked_up {
-            Some(result) => {
-                Rc::unwrap_or_clone(Rc::new(journey).reduce(Action::CheckinLoaded(result)))
-            }
+            Some(result) => journey.apply(Action::CheckinLoaded(result)),
             None => journey,
         }
     }
@@ -145,14 +143,16 @@ pub(crate) fn Frame() -> Html {
     } = use_shared();
     let page_ref = use_node_ref();
     // The page says the language its words are in (`shown`), which lags the choice while a file loads.
-    use_exit_shortcut({
+    // *Exit this page*, by its button or by the Shift shortcut.
+    let leave = {
         let journey = journey.clone();
         let config = config.clone();
         Callback::from(move |()| {
             journey.dispatch(Action::Reset);
             exit_now(&config.exit_url);
         })
-    });
+    };
+    use_exit_shortcut(leave.clone());
     // A new language re-reads the page from its heading too: the button pressed becomes plain text.
     let focus_key = (
         journey.step.clone(),
@@ -208,7 +208,7 @@ pub(crate) fn Frame() -> Html {
     html! {
         <section class={crate::components::class_list([Some("sp-widget"), (journey.setting.channel == Channel::Assisted).then_some("sp-widget--touch")])} {lang} {dir} aria-label={messages.t("widget.name").to_owned()}>
             <div class="sp-widget__bar">
-                { exit_this_page(&journey, &config, &messages) }
+                { exit_this_page(&leave, &messages) }
                 if !journey.urgent_help_open {
                     <button type="button" class="sp-urgent-link" onclick={open_urgent_help}>
                         { messages.t("urgent.link") }

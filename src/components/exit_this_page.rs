@@ -2,22 +2,12 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use std::rc::Rc;
-
-use crate::app::JourneyContext;
-use crate::config::Config;
 use crate::i18n::Messages;
-use crate::journey::Action;
 
-/// GOV.UK *Exit this page*: forgets every answer, hides the page at once, and replaces it with a
-/// neutral site using `location.replace`, so the browser's Back button does not return here.
-pub fn exit_this_page(journey: &JourneyContext, config: &Rc<Config>, messages: &Messages) -> Html {
-    let journey = journey.clone();
-    let config = config.clone();
-    let onclick = Callback::from(move |_| {
-        journey.dispatch(Action::Reset);
-        exit_now(&config.exit_url);
-    });
+/// GOV.UK *Exit this page*: `leave` forgets every answer and goes (the frame's, shared with the
+/// Shift shortcut; see `exit_now`).
+pub fn exit_this_page(leave: &Callback<()>, messages: &Messages) -> Html {
+    let onclick = leave.reform(|_: MouseEvent| ());
     html! {
         <div class="sp-exit">
             <button type="button" class="sp-exit__button" {onclick} aria-describedby="sp-exit-hint">
@@ -28,6 +18,8 @@ pub fn exit_this_page(journey: &JourneyContext, config: &Rc<Config>, messages: &
     }
 }
 
+/// Hides the page at once and replaces it with a neutral site using `location.replace`, so the
+/// browser's Back button does not return here.
 pub fn exit_now(exit_url: &str) {
     let Some(window) = web_sys::window() else {
         return;

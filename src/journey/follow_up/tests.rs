@@ -40,6 +40,16 @@ fn loaded(instrument: Instrument, has_baseline: bool) -> Journey {
     )
 }
 
+/// Every statement answered `value`, and Send pressed.
+fn sent(instrument: Instrument, value: u8) -> Journey {
+    run(
+        loaded(instrument, true),
+        (0..instrument.item_count())
+            .map(|item| Action::SetWellbeingItem { item, value })
+            .chain([Action::Continue]),
+    )
+}
+
 #[test]
 fn a_follow_up_without_a_link_says_what_to_do() {
     assert_eq!(
@@ -120,12 +130,7 @@ fn a_follow_up_asks_the_baselines_scale_and_needs_every_answer() {
 
 #[test]
 fn the_result_arrives_only_from_the_service_and_the_answers_are_then_forgotten() {
-    let sending = run(
-        loaded(Instrument::Wemwbs, false),
-        (0..14)
-            .map(|item| Action::SetWellbeingItem { item, value: 3 })
-            .chain([Action::Continue]),
-    );
+    let sending = sent(Instrument::Wemwbs, 3);
     let result = CheckinResult::new(Instrument::Wemwbs, vec![]);
     let done = run(sending.clone(), [Action::CheckinSent(result.clone())]);
     assert_eq!(done.step, Step::FollowUp(FollowUpStep::Result(result)));
@@ -144,12 +149,7 @@ fn the_result_arrives_only_from_the_service_and_the_answers_are_then_forgotten()
 
 #[test]
 fn after_a_failed_send_back_returns_to_the_answers_as_they_were() {
-    let sending = run(
-        loaded(Instrument::Swemwbs, true),
-        (0..7)
-            .map(|item| Action::SetWellbeingItem { item, value: 2 })
-            .chain([Action::Continue]),
-    );
+    let sending = sent(Instrument::Swemwbs, 2);
     let failed = run(sending, [Action::SendFailed(SendFailure::Unreachable)]);
     assert_eq!(
         failed.step,
