@@ -265,6 +265,7 @@ mod tests {
         for code in [
             "answer_not_an_option",
             "text_too_long",
+            "text_hidden_character",
             "phone_invalid_characters",
             "phone_not_uk",
             "email_too_long",

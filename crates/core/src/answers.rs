@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::fields::{
-    CalendarDate, DateOfBirth, DateOfBirthError, Email, EmailError, FreeText, FreeTextError,
+    CalendarDate, DateOfBirth, DateOfBirthError, Email, EmailError, FreeText, FreeTextError, Lines,
     PhoneNumber, PhoneNumberError, Postcode, PostcodeError,
 };
 use crate::questionnaire::{Condition, ConditionTest, Page, Question, QuestionKind, Questionnaire};
@@ -55,6 +55,7 @@ impl AnswerError {
             AnswerError::NotAnOption => "answer_not_an_option",
             AnswerError::Text(FreeTextError::Empty) => "answer_missing",
             AnswerError::Text(FreeTextError::TooLong { .. }) => "text_too_long",
+            AnswerError::Text(FreeTextError::HiddenCharacter) => "text_hidden_character",
             AnswerError::Phone(PhoneNumberError::Empty) => "answer_missing",
             AnswerError::Phone(PhoneNumberError::InvalidCharacters) => "phone_invalid_characters",
             AnswerError::Phone(PhoneNumberError::NotUkNumber) => "phone_not_uk",
@@ -88,6 +89,9 @@ impl AnswerError {
             }
             AnswerError::NotAnOption => "This answer is not one of the question's options.",
             AnswerError::Text(FreeTextError::TooLong { .. }) => "This answer is too long.",
+            AnswerError::Text(FreeTextError::HiddenCharacter) => {
+                "This answer holds a control character (or, where one line belongs, a line break or tab), or a bidirectional override or isolate; remove it."
+            }
             AnswerError::Phone(PhoneNumberError::InvalidCharacters) => {
                 "A phone number can only contain digits, spaces, brackets, dashes and a leading +."
             }
@@ -259,8 +263,14 @@ pub fn check_answer(
             choice @ ("yes" | "no") => AnswerValue::One(choice.to_owned()),
             _ => return Err(AnswerError::NotAnOption),
         },
-        QuestionKind::ShortText { max_length } | QuestionKind::LongText { max_length } => {
-            let text = FreeText::parse(&one(answer)?, *max_length).map_err(AnswerError::Text)?;
+        QuestionKind::ShortText { max_length } => {
+            let text = FreeText::parse(&one(answer)?, *max_length, Lines::One)
+                .map_err(AnswerError::Text)?;
+            AnswerValue::One(text.as_ref().to_owned())
+        }
+        QuestionKind::LongText { max_length } => {
+            let text = FreeText::parse(&one(answer)?, *max_length, Lines::Many)
+                .map_err(AnswerError::Text)?;
             AnswerValue::One(text.as_ref().to_owned())
         }
         QuestionKind::Phone => AnswerValue::One(

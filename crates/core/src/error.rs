@@ -58,6 +58,9 @@ impl ReferralError {
             ReferralError::Practice(PracticeCodeError::Malformed) => "practice_malformed",
             ReferralError::Organisation(FreeTextError::Empty) => "organisation_missing",
             ReferralError::Organisation(FreeTextError::TooLong { .. }) => "organisation_too_long",
+            ReferralError::Organisation(FreeTextError::HiddenCharacter) => {
+                "organisation_hidden_character"
+            }
             ReferralError::OrganisationUnexpected => "organisation_unexpected",
             ReferralError::QuestionnaireMismatch => "questionnaire_unknown",
             ReferralError::Answer { error, .. } => error.code(),
@@ -86,6 +89,9 @@ impl ReferralError {
             }
             ReferralError::Organisation(FreeTextError::TooLong { max }) => {
                 format!("The organisation's name must be {max} characters or fewer.")
+            }
+            ReferralError::Organisation(FreeTextError::HiddenCharacter) => {
+                "The organisation's name must be one line with no control characters or bidirectional overrides.".into()
             }
             ReferralError::OrganisationUnexpected => {
                 "Only an assisted referral names an organisation; a self-referral has none.".into()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::answers::{AnswerValue, Answers};
 use crate::consent::ConsentPurpose;
 use crate::error::{ReferralError, ReferralErrors};
-use crate::fields::{CalendarDate, FreeText, FreeTextError, PracticeCode};
+use crate::fields::{CalendarDate, FreeText, FreeTextError, Lines, PracticeCode};
 use crate::questionnaire::Questionnaire;
 use crate::score::{Instrument, Responses};
 
@@ -245,9 +245,11 @@ fn parse_organisation(
             errors.push(ReferralError::Organisation(FreeTextError::Empty));
             Err(())
         }
-        (Channel::Assisted, Some(text)) => FreeText::parse(text, ORGANISATION_MAX_CHARS)
-            .map(Some)
-            .map_err(|e| errors.push(ReferralError::Organisation(e))),
+        (Channel::Assisted, Some(text)) => {
+            FreeText::parse(text, ORGANISATION_MAX_CHARS, Lines::One)
+                .map(Some)
+                .map_err(|e| errors.push(ReferralError::Organisation(e)))
+        }
         (Channel::SelfReferral, None) => Ok(None),
         (Channel::SelfReferral, Some(_)) => {
             errors.push(ReferralError::OrganisationUnexpected);

@@ -9,7 +9,7 @@ mod practice_code;
 
 pub use date_of_birth::{CalendarDate, DateOfBirth, DateOfBirthError};
 pub use email::{Email, EmailError};
-pub use free_text::{FreeText, FreeTextError};
+pub use free_text::{FreeText, FreeTextError, Lines};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use postcode::{Postcode, PostcodeError};
 pub use practice_code::{PracticeCode, PracticeCodeError};
