@@ -6,6 +6,7 @@ pub mod answers;
 pub mod checkin;
 pub mod consent;
 pub mod error;
+pub mod evaluation;
 pub mod fields;
 pub mod questionnaire;
 pub mod referral;
