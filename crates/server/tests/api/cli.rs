@@ -24,7 +24,7 @@ pub fn show(reference: &str, db: &Path) -> std::process::Output {
 
 /// Starts `signpost-server serve` as `configure` sets it up, with its stdout piped; returns the
 /// child and the address from its first line, "signpost-server listening on …".
-fn serve(configure: impl FnOnce(&mut Command)) -> (Child, String) {
+pub fn serve(configure: impl FnOnce(&mut Command)) -> (Child, String) {
     let mut command = Command::new(BIN);
     command.args(["serve", "--addr", "127.0.0.1:0"]);
     configure(&mut command);

@@ -6,6 +6,7 @@ mod helpers;
 mod checkins;
 mod cli;
 mod cors;
+mod durability;
 mod fixtures;
 mod health;
 mod migration;
