@@ -7,9 +7,11 @@ pub mod checkin;
 pub mod consent;
 pub mod error;
 pub mod fields;
+pub mod problems;
 pub mod questionnaire;
 pub mod referral;
 pub mod score;
+pub mod workflow;
 mod wire;
 
 pub use answers::{AnswerError, AnswerValue, Answers};
@@ -19,6 +21,7 @@ pub use checkin::{
 };
 pub use consent::{ConsentPurpose, CONSENT_VERSION};
 pub use error::{ReferralError, ReferralErrors};
+pub use problems::{Problem, Problems};
 pub use questionnaire::{Questionnaire, QuestionnaireError};
 pub use referral::{
     Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral,
