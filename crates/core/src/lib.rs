@@ -11,8 +11,8 @@ pub mod problems;
 pub mod questionnaire;
 pub mod referral;
 pub mod score;
-pub mod workflow;
 mod wire;
+pub mod workflow;
 
 pub use answers::{AnswerError, AnswerValue, Answers};
 pub use checkin::{

@@ -422,7 +422,10 @@ mod tests {
         assert_eq!(OnHold.label(), "On hold");
         for closure in EVERY_CLOSURE {
             let outcome = closure.outcome().map(Outcome::as_str);
-            assert_eq!(Closure::from_names(closure.as_str(), outcome), Some(closure));
+            assert_eq!(
+                Closure::from_names(closure.as_str(), outcome),
+                Some(closure)
+            );
         }
         assert_eq!(Closure::from_names("completed", None), None);
         assert_eq!(Closure::from_names("declined", Some("support_given")), None);
@@ -432,7 +435,10 @@ mod tests {
             "an unknown outcome"
         );
         assert_eq!(Closure::Completed(Outcome::ReferredOn).label(), "Completed");
-        assert_eq!(Outcome::ConnectedToService.label(), "Connected to a service");
+        assert_eq!(
+            Outcome::ConnectedToService.label(),
+            "Connected to a service"
+        );
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub const DEFAULT_CONTENT_SECURITY_POLICY: &str =
 style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
+/// Where the database is unless `--db` or `SIGNPOST_DB` says otherwise.
+pub const DEFAULT_DB: &str = "data/signpost.db";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The built site: `index.html`, `widget/`, `demo/` … A missing folder only means 404s.
