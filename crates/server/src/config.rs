@@ -42,16 +42,20 @@ impl Config {
 /// matches, so refuse it at start-up rather than wonder later why the widget cannot send.
 pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
     let text = text.trim();
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-        .ok_or_else(|| format!("{text:?} must start with https:// or http://"))?;
+    let rest = after_web_scheme(text)?;
     if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
         return Err(format!(
             "{text:?} must be an origin like https://practice.example.scot, with no path"
         ));
     }
     HeaderValue::from_str(text).map_err(|_| format!("{text:?} is not a valid origin"))
+}
+
+/// What follows `https://` or `http://`, the only schemes the service's addresses may have.
+pub fn after_web_scheme(text: &str) -> Result<&str, String> {
+    text.strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text:?} must start with https:// or http://"))
 }
 
 /// The questionnaire a service checks referrals against: its own file if it gives one, else the

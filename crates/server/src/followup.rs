@@ -8,6 +8,7 @@ use signpost_core::Instrument;
 use time::{Duration, OffsetDateTime};
 
 use crate::clock::timestamp;
+use crate::config::after_web_scheme;
 use crate::store::{NewCheckin, Store, StoreError};
 use crate::token::Token;
 
@@ -103,10 +104,7 @@ pub fn follow_up_link(base_url: &str, token: &Token) -> String {
 /// Checks a base URL for follow-up links: http or https, no fragment (it would swallow the query).
 pub fn parse_base_url(text: &str) -> Result<String, String> {
     let text = text.trim();
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-        .ok_or_else(|| format!("{text:?} must start with https:// or http://"))?;
+    let rest = after_web_scheme(text)?;
     if rest.is_empty() || rest.starts_with('/') || rest.contains(['#', ' ']) {
         return Err(format!(
             "{text:?} must be an address like https://practice.example.scot/follow-up, with no #"
