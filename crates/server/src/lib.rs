@@ -10,6 +10,8 @@ pub mod api;
 pub mod cli;
 pub mod clock;
 pub mod config;
+#[cfg(test)]
+mod fixtures;
 pub mod followup;
 pub mod hash;
 pub mod http;

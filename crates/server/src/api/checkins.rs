@@ -12,10 +12,10 @@ use signpost_core::{Checkin, CheckinInfo, RawCheckin};
 use time::OffsetDateTime;
 
 use super::{ApiError, JsonBody};
+use crate::state::AppState;
 use crate::store::{Answered, CheckinAnswer, LinkClosed, Lookup, OpenCheckin};
 use crate::token::TokenHash;
 use crate::wellbeing::Wellbeing;
-use crate::AppState;
 
 /// The token's hash, which is all the service looks a check-in up by. A token that is not even
 /// valid text in the path is simply unknown.

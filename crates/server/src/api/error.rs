@@ -311,7 +311,7 @@ mod tests {
     use signpost_core::fields::CalendarDate;
     use signpost_core::{default_questionnaire, AnswerValue, RawReferral, Referral};
 
-    use crate::api::first_valid_fixture;
+    use crate::fixtures::first_valid_fixture;
 
     async fn body_of(error: ApiError) -> (StatusCode, Value) {
         let response = error.into_response();

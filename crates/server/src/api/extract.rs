@@ -184,7 +184,7 @@ mod tests {
     use serde_json::{json, Value};
     use signpost_core::RawReferral;
 
-    use crate::api::first_valid_fixture;
+    use crate::fixtures::first_valid_fixture;
 
     #[test]
     fn idempotency_keys_are_short_and_plain() {

@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state.store.ping().await?;

@@ -8,7 +8,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::http::cors;
-use crate::AppState;
+use crate::state::AppState;
 
 pub mod checkins;
 pub mod error;
@@ -46,21 +46,4 @@ async fn not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
-}
-
-/// A valid referral for the crate's own tests: the first of the shared fixtures, so no test types
-/// one out again.
-#[cfg(test)]
-pub(crate) fn first_valid_fixture() -> serde_json::Value {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/referrals/valid"
-    );
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    paths.sort();
-    serde_json::from_str(&std::fs::read_to_string(&paths[0]).unwrap()).unwrap()
 }

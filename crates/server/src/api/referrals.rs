@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use super::{ApiError, IdempotencyKey, JsonBody};
 use crate::clock::{calendar_date, timestamp};
 use crate::hash::sha256_hex;
+use crate::state::AppState;
 use crate::store::{NewReferral, Receipt, Stored};
-use crate::AppState;
 
 /// Sent with a 201 that repeats an earlier answer, so a client (and its tests) can tell.
 pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");

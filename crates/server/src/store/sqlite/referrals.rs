@@ -161,7 +161,8 @@ mod tests {
     use crate::store::SqliteStore;
 
     fn new_referral(key: &str, sha256: char) -> NewReferral {
-        let body: RawReferral = serde_json::from_value(crate::api::first_valid_fixture()).unwrap();
+        let body: RawReferral =
+            serde_json::from_value(crate::fixtures::first_valid_fixture()).unwrap();
         NewReferral {
             idempotency_key: key.into(),
             body_sha256: sha256.to_string().repeat(64),
@@ -299,7 +300,8 @@ mod tests {
 
     #[test]
     fn a_checked_referral_is_stored_as_new_with_its_canonical_body() {
-        let raw: RawReferral = serde_json::from_value(crate::api::first_valid_fixture()).unwrap();
+        let raw: RawReferral =
+            serde_json::from_value(crate::fixtures::first_valid_fixture()).unwrap();
         let today = crate::clock::calendar_date(time::OffsetDateTime::now_utc()).unwrap();
         let referral =
             signpost_core::Referral::parse(raw, &default_questionnaire(), today).unwrap();
