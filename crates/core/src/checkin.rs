@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ReferralError;
+use crate::problems::{Problem, Problems};
 use crate::referral::{Language, RawWellbeing};
 use crate::score::{
     Instrument, Responses, ScoreError, SWEMWBS_MEANINGFUL_CHANGE, WEMWBS_MEANINGFUL_CHANGE,
@@ -77,27 +78,19 @@ impl CheckinError {
 }
 
 /// Every reason a check-in was refused, in the order of the fields, never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckinErrors(Vec<CheckinError>);
+pub type CheckinErrors = Problems<CheckinError>;
 
-impl CheckinErrors {
-    pub fn first(&self) -> &CheckinError {
-        &self.0[0]
+impl Problem for CheckinError {
+    fn field(&self) -> String {
+        CheckinError::field(self)
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = &CheckinError> {
-        self.0.iter()
+    fn code(&self) -> &'static str {
+        CheckinError::code(self)
     }
-}
-
-impl std::fmt::Display for CheckinErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let first = self.first();
-        write!(f, "{}: {}", first.field(), first.message())
+    fn message(&self) -> String {
+        CheckinError::message(self)
     }
 }
-
-impl std::error::Error for CheckinErrors {}
 
 impl Checkin {
     /// Checks a check-in against the instrument the service asks for this follow-up link (the
@@ -124,7 +117,8 @@ impl Checkin {
                 language: raw.language,
                 responses,
             }),
-            _ => Err(CheckinErrors(errors)),
+            // Every way to get here pushed at least one problem.
+            _ => Err(Problems(errors)),
         }
     }
 

@@ -1,6 +1,7 @@
 use crate::answers::AnswerError;
 use crate::consent::ConsentPurpose;
 use crate::fields::{FreeTextError, PracticeCodeError};
+use crate::problems::{Problem, Problems};
 use crate::score::ScoreError;
 
 /// One reason a referral was refused. Each names its field (as a path into the wire format),
@@ -124,28 +125,16 @@ impl ReferralError {
 }
 
 /// Every reason a referral was refused, in the order of the fields, never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferralErrors(Vec<ReferralError>);
+pub type ReferralErrors = Problems<ReferralError>;
 
-impl ReferralErrors {
-    pub(crate) fn from_vec(errors: Vec<ReferralError>) -> Option<Self> {
-        (!errors.is_empty()).then_some(Self(errors))
+impl Problem for ReferralError {
+    fn field(&self) -> String {
+        ReferralError::field(self)
     }
-
-    pub fn first(&self) -> &ReferralError {
-        &self.0[0]
+    fn code(&self) -> &'static str {
+        ReferralError::code(self)
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = &ReferralError> {
-        self.0.iter()
+    fn message(&self) -> String {
+        ReferralError::message(self)
     }
 }
-
-impl std::fmt::Display for ReferralErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let first = self.first();
-        write!(f, "{}: {}", first.field(), first.message())
-    }
-}
-
-impl std::error::Error for ReferralErrors {}

@@ -8,10 +8,12 @@ pub mod consent;
 pub mod error;
 pub mod evaluation;
 pub mod fields;
+pub mod problems;
 pub mod questionnaire;
 pub mod referral;
 pub mod score;
 mod wire;
+pub mod workflow;
 
 pub use answers::{AnswerError, AnswerValue, Answers};
 pub use checkin::{
@@ -20,6 +22,7 @@ pub use checkin::{
 };
 pub use consent::{ConsentPurpose, CONSENT_VERSION};
 pub use error::{ReferralError, ReferralErrors};
+pub use problems::{Problem, Problems};
 pub use questionnaire::{Questionnaire, QuestionnaireError};
 pub use referral::{
     Channel, Language, QuestionnaireRef, RawReferral, RawWellbeing, Referral,

@@ -27,11 +27,18 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::SelfReferral, Channel::Assisted];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::SelfReferral => "self",
             Channel::Assisted => "assisted",
         }
+    }
+
+    /// The channel whose wire name (`as_str`) is `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
     }
 }
 
@@ -46,6 +53,8 @@ pub enum Language {
 }
 
 impl Language {
+    pub const ALL: [Language; 4] = [Language::En, Language::Gd, Language::Pl, Language::Ar];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Language::En => "en",
@@ -53,6 +62,11 @@ impl Language {
             Language::Pl => "pl",
             Language::Ar => "ar",
         }
+    }
+
+    /// The language whose wire name (`as_str`) is `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == name)
     }
 }
 
@@ -214,6 +228,9 @@ impl Referral {
     pub fn language(&self) -> Language {
         self.language
     }
+    pub fn questionnaire(&self) -> &QuestionnaireRef {
+        &self.questionnaire
+    }
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
@@ -351,6 +368,20 @@ mod tests {
     fn first(raw: RawReferral) -> (&'static str, String) {
         let errors = parse(raw).unwrap_err();
         (errors.first().code(), errors.first().field())
+    }
+
+    #[test]
+    fn channels_and_languages_are_read_back_from_their_wire_names() {
+        for channel in Channel::ALL {
+            assert_eq!(Channel::from_name(channel.as_str()), Some(channel));
+            assert_eq!(serde_json::to_value(channel).unwrap(), channel.as_str());
+        }
+        for language in Language::ALL {
+            assert_eq!(Language::from_name(language.as_str()), Some(language));
+            assert_eq!(serde_json::to_value(language).unwrap(), language.as_str());
+        }
+        assert_eq!(Channel::from_name("Self"), None);
+        assert_eq!(Language::from_name("fr"), None);
     }
 
     #[test]

@@ -23,6 +23,14 @@ impl Instrument {
         }
     }
 
+    /// The scale named `name` (its wire name, `as_str`): how the service reads a stored one and
+    /// the widget its `instrument` attribute.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.as_str() == name)
+    }
+
+    pub const ALL: [Instrument; 2] = [Instrument::Wemwbs, Instrument::Swemwbs];
+
     pub fn item_count(self) -> usize {
         match self {
             Instrument::Wemwbs => 14,
@@ -183,6 +191,19 @@ mod tests {
         if let Ok(reference) = std::fs::read_to_string(shared) {
             assert_eq!(reference, SWEMWBS_CONVERSION);
         }
+    }
+
+    #[test]
+    fn an_instrument_is_read_back_from_its_wire_name() {
+        for instrument in Instrument::ALL {
+            assert_eq!(Instrument::from_name(instrument.as_str()), Some(instrument));
+            assert_eq!(
+                serde_json::to_value(instrument).unwrap(),
+                instrument.as_str()
+            );
+        }
+        assert_eq!(Instrument::from_name("who5"), None);
+        assert_eq!(Instrument::from_name("WEMWBS"), None);
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub const DEFAULT_CONTENT_SECURITY_POLICY: &str =
 style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
+/// Where the database is unless `--db` or `SIGNPOST_DB` says otherwise.
+pub const DEFAULT_DB: &str = "data/signpost.db";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The built site: `index.html`, `widget/`, `demo/` … A missing folder only means 404s.
@@ -39,16 +42,20 @@ impl Config {
 /// matches, so refuse it at start-up rather than wonder later why the widget cannot send.
 pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
     let text = text.trim();
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-        .ok_or_else(|| format!("{text:?} must start with https:// or http://"))?;
+    let rest = after_web_scheme(text)?;
     if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
         return Err(format!(
             "{text:?} must be an origin like https://practice.example.scot, with no path"
         ));
     }
     HeaderValue::from_str(text).map_err(|_| format!("{text:?} is not a valid origin"))
+}
+
+/// What follows `https://` or `http://`, the only schemes the service's addresses may have.
+pub fn after_web_scheme(text: &str) -> Result<&str, String> {
+    text.strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text:?} must start with https:// or http://"))
 }
 
 /// The questionnaire a service checks referrals against: its own file if it gives one, else the

@@ -1,45 +1,39 @@
 //! signpost-server: receives referrals from the Signpost widget, checks them with signpost-core,
-//! stores them durably in SQLite, and serves the built widget and the demo site.
+//! stores them durably, and serves the built widget and the demo site.
 //!
 //! The whole service is the `Router` that [`app`] makes, so tests drive it without a socket.
-
-use std::sync::Arc;
+//! Where things are: README.md, "Where things are".
 
 use axum::Router;
-use signpost_core::Questionnaire;
 
-pub mod checkins;
+pub mod api;
+pub mod cli;
+pub mod clock;
 pub mod config;
-pub mod db;
-pub mod error;
+#[cfg(test)]
+mod fixtures;
+pub mod followup;
+pub mod hash;
+pub mod http;
+pub mod inbox;
 pub mod reference;
-pub mod routes;
+pub mod site;
+pub mod state;
+pub mod store;
+pub mod token;
+pub mod view;
+pub mod wellbeing;
 
 pub use config::Config;
-pub use db::Db;
-pub use error::AppError;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    /// The questionnaire referrals are checked against: the service's own file, or
-    /// `signpost_core::default_questionnaire()`.
-    pub questionnaire: Arc<Questionnaire>,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config, questionnaire: Questionnaire) -> Self {
-        AppState {
-            db,
-            config: Arc::new(config),
-            questionnaire: Arc::new(questionnaire),
-        }
-    }
-}
+pub use state::AppState;
 
 /// The whole service: the API under `/api/v1`, and the site (widget, demo page) everywhere else.
+/// The widget's own files need CORS too: a practice website on another origin loads the module
+/// script, the wasm and the language files from here with CORS requests.
 pub fn app(state: AppState) -> Router {
-    routes::router(state)
+    http::traced(
+        site::router(&state.config)
+            .layer(http::cors(&state.config))
+            .nest("/api", api::router(state)),
+    )
 }

@@ -8,10 +8,12 @@ use axum::http::{header, Method, Request, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
-use signpost_core::{Instrument, RawCheckin};
-use signpost_server::checkins::{self, token_sha256, Answered, Lookup};
-use signpost_server::error::MAX_JSON_BODY_BYTES;
-use signpost_server::Db;
+use signpost_core::{Checkin, Instrument, RawCheckin};
+use signpost_server::api::MAX_JSON_BODY_BYTES;
+use signpost_server::followup::{self, IssueError};
+use signpost_server::store::{Answered, CheckinAnswer, LinkClosed, Lookup, SqliteStore, Store};
+use signpost_server::token::TokenHash;
+use signpost_server::wellbeing::Wellbeing;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
@@ -37,7 +39,7 @@ fn items_summing_to(instrument: Instrument, raw: u8) -> Vec<u8> {
 async fn referral_with_link(app: &TestApp, instrument: Instrument, raw: u8) -> (String, String) {
     let body = with_wellbeing(instrument, &items_summing_to(instrument, raw));
     let reference = app.refer(&format!("baseline-{raw}"), &body).await;
-    let token = app.issue_checkin(&reference, 30);
+    let token = app.issue_checkin(&reference, 30).await;
     (reference, token.as_str().to_owned())
 }
 
@@ -46,7 +48,7 @@ async fn skipped_referral_with_link(app: &TestApp) -> (String, String) {
     let mut body = valid_fixture().json();
     body.as_object_mut().unwrap().remove("wellbeing");
     let reference = app.refer("skipped", &body).await;
-    let token = app.issue_checkin(&reference, 30);
+    let token = app.issue_checkin(&reference, 30).await;
     (reference, token.as_str().to_owned())
 }
 
@@ -88,7 +90,7 @@ fn set_expires_at(app: &TestApp, token: &str, expires_at: &str) {
     let changed = conn
         .execute(
             "UPDATE checkins SET expires_at = ?1 WHERE token_sha256 = ?2",
-            [expires_at, &token_sha256(token)],
+            [expires_at, TokenHash::of(token).as_str()],
         )
         .unwrap();
     assert_eq!(changed, 1);
@@ -109,13 +111,13 @@ async fn a_token_is_256_random_bits_and_only_its_hash_is_stored() {
     assert!(bytes.len() * 8 >= 128, "at least 128 bits");
     assert_eq!(bytes.len(), 32);
 
-    let second = app.issue_checkin(&reference, 30);
+    let second = app.issue_checkin(&reference, 30).await;
     assert_ne!(second.as_str(), token, "each link has its own token");
 
     let rows = checkin_rows(&app);
     assert_eq!(rows.len(), 2);
     let row = &rows[0];
-    assert_eq!(row[2].as_deref(), Some(token_sha256(&token).as_str()));
+    assert_eq!(row[2].as_deref(), Some(TokenHash::of(&token).as_str()));
     assert_eq!(row[3].as_deref(), Some("swemwbs"), "the baseline's scale");
     for row in &rows {
         for value in row.iter().flatten() {
@@ -140,9 +142,9 @@ async fn a_token_is_256_random_bits_and_only_its_hash_is_stored() {
 #[tokio::test]
 async fn a_link_for_an_unknown_referral_is_refused() {
     let app = TestApp::new();
-    let issued = checkins::issue(app.db(), "SP-2345-6789", 30);
+    let issued = followup::issue(app.store(), "SP-2345-6789", 30).await;
     assert!(
-        matches!(issued, Err(checkins::IssueError::UnknownReference)),
+        matches!(issued, Err(IssueError::UnknownReference)),
         "{issued:?}"
     );
     assert!(checkin_rows(&app).is_empty());
@@ -212,13 +214,13 @@ async fn an_expired_link_is_gone() {
     let body = with_wellbeing(Instrument::Wemwbs, &[3; 14]);
     let reference = app.refer("expired", &body).await;
     // Zero days: expired as soon as it is made.
-    let at_once = app.issue_checkin(&reference, 0);
+    let at_once = app.issue_checkin(&reference, 0).await;
     app.get_checkin(at_once.as_str())
         .await
         .assert_error(StatusCode::GONE, "checkin_expired", None);
 
     // A 30-day link whose time has run out (set through the database).
-    let later = app.issue_checkin(&reference, 30);
+    let later = app.issue_checkin(&reference, 30).await;
     assert_eq!(app.get_checkin(later.as_str()).await.status, StatusCode::OK);
     set_expires_at(&app, later.as_str(), "2020-01-01T00:00:00.000Z");
     app.get_checkin(later.as_str())
@@ -244,7 +246,7 @@ async fn wemwbs_follow_up_reports_a_meaningful_change() {
         .await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
     let result = response.json();
-    let received_at = app.find(&reference).unwrap().received_at;
+    let received_at = app.find(&reference).await.unwrap().received_at;
     assert_eq!(result["instrument"], "wemwbs");
     assert_eq!(
         result["scores"][0],
@@ -264,18 +266,15 @@ async fn wemwbs_follow_up_reports_a_meaningful_change() {
     assert_eq!(keys, ["change", "instrument", "meaningful", "scores"]);
 
     // Stored as the service scored it, with the language and the time it was answered.
-    let stored = app
-        .db()
-        .call_blocking(|conn| checkins::for_referral(conn, &reference))
-        .unwrap();
+    let stored = app.store().checkins_for(&reference).await.unwrap();
     assert_eq!(stored.len(), 1);
-    let (wellbeing, language) = stored[0].answer.clone().unwrap();
-    assert_eq!(language, "en");
+    let CheckinAnswer {
+        wellbeing,
+        language,
+    } = stored[0].answer.clone().unwrap();
+    assert_eq!(language.as_str(), "en");
     assert_eq!((wellbeing.score, wellbeing.raw), (45.0, 45));
-    assert_eq!(
-        serde_json::from_str::<Vec<u8>>(&wellbeing.items).unwrap(),
-        items
-    );
+    assert_eq!(wellbeing.items, items);
     assert_eq!(stored[0].used_at.as_deref(), Some(at));
 }
 
@@ -302,7 +301,7 @@ async fn swemwbs_changes_are_on_the_metric_score() {
             &items_summing_to(Instrument::Swemwbs, 20),
         );
         let reference = app.refer(&format!("swemwbs-{raw}"), &body).await;
-        let token = app.issue_checkin(&reference, 30);
+        let token = app.issue_checkin(&reference, 30).await;
         assert_eq!(
             app.get_checkin(token.as_str()).await.json(),
             json!({ "instrument": "swemwbs", "has_baseline": true })
@@ -379,7 +378,7 @@ async fn a_link_works_once() {
         .assert_error(StatusCode::GONE, "checkin_used", None);
 
     // Another link for the same referral is a check-in of its own.
-    let next = app.issue_checkin(&reference, 30);
+    let next = app.issue_checkin(&reference, 30).await;
     let response = app
         .post_checkin(
             next.as_str(),
@@ -428,21 +427,30 @@ fn two_connections_racing_store_one() {
         .build()
         .unwrap();
     let (_, token) = runtime.block_on(referral_with_link(&app, Instrument::Wemwbs, 42));
-    let hash = token_sha256(&token);
+    let hash = TokenHash::of(&token);
     let barrier = Arc::new(Barrier::new(2));
     let threads: Vec<_> = (0..2u8)
         .map(|i| {
-            let db = Db::open(&app.db_path()).unwrap();
+            let store = SqliteStore::open(&app.db_path()).unwrap();
             let barrier = Arc::clone(&barrier);
             let hash = hash.clone();
             std::thread::spawn(move || {
                 let raw: RawCheckin =
                     serde_json::from_value(checkin_body(Instrument::Wemwbs, &[2 + i; 14])).unwrap();
+                // Checked and scored as the route does before it stores.
+                let checkin = Checkin::parse(raw, Instrument::Wemwbs).unwrap();
+                let answer = CheckinAnswer {
+                    wellbeing: Wellbeing::score(checkin.responses()),
+                    language: checkin.language(),
+                };
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 barrier.wait();
-                db.call_blocking(|conn| {
-                    checkins::answer(conn, &hash, raw, OffsetDateTime::now_utc())
-                })
-                .unwrap()
+                runtime
+                    .block_on(store.answer_checkin(&hash, answer, OffsetDateTime::now_utc()))
+                    .unwrap()
             })
         })
         .collect();
@@ -453,15 +461,17 @@ fn two_connections_racing_store_one() {
         .count();
     let used = outcomes
         .iter()
-        .filter(|o| matches!(o, Answered::Used))
+        .filter(|o| matches!(o, Answered::Closed(LinkClosed::Used)))
         .count();
     assert_eq!((stored, used), (1, 1), "{outcomes:?}");
     assert_eq!(answered_count(&app), 1);
-    let lookup = app
-        .db()
-        .call_blocking(|conn| checkins::look_up(conn, &hash, OffsetDateTime::now_utc()))
+    let lookup = runtime
+        .block_on(
+            app.store()
+                .look_up_checkin(&hash, OffsetDateTime::now_utc()),
+        )
         .unwrap();
-    assert_eq!(lookup, Lookup::Used);
+    assert_eq!(lookup, Lookup::Closed(LinkClosed::Used));
 }
 
 #[tokio::test]

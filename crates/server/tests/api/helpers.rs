@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -11,9 +12,11 @@ use signpost_core::fields::CalendarDate;
 use signpost_core::{
     default_questionnaire, Instrument, Questionnaire, RawReferral, Referral, Responses, Score,
 };
-use signpost_server::checkins::{self, Token};
-use signpost_server::db::{self, StoredReferral, Wellbeing};
-use signpost_server::{app, AppState, Config, Db};
+use signpost_server::followup;
+use signpost_server::store::{SqliteStore, Store, StoredReferral};
+use signpost_server::token::Token;
+use signpost_server::wellbeing::Wellbeing;
+use signpost_server::{app, AppState, Config};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -25,7 +28,7 @@ pub const FIXTURES: &str = concat!(
 pub struct TestApp {
     pub dir: TempDir,
     pub router: Router,
-    db: Db,
+    store: Arc<dyn Store>,
     config: Config,
     questionnaire: Questionnaire,
 }
@@ -62,16 +65,18 @@ impl TestApp {
 
     /// Opens (and migrates) `dir/signpost.db` and builds the service on it.
     fn open(dir: TempDir, config: Config, questionnaire: Questionnaire) -> Self {
-        let db = Db::open(&dir.path().join("signpost.db")).expect("the database opens");
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&dir.path().join("signpost.db")).expect("the database opens"),
+        );
         let router = app(AppState::new(
-            db.clone(),
+            Arc::clone(&store),
             config.clone(),
             questionnaire.clone(),
         ));
         TestApp {
             dir,
             router,
-            db,
+            store,
             config,
             questionnaire,
         }
@@ -91,12 +96,12 @@ impl TestApp {
         let TestApp {
             dir,
             router,
-            db,
+            store,
             config,
             questionnaire,
         } = self;
         drop(router);
-        drop(db);
+        drop(store);
         Self::open(dir, config, questionnaire)
     }
 
@@ -133,15 +138,12 @@ impl TestApp {
         rows.map(Result::unwrap).collect()
     }
 
-    pub fn find(&self, reference: &str) -> Option<StoredReferral> {
-        let reference = reference.to_owned();
-        self.db
-            .call_blocking(move |conn| db::find(conn, &reference))
-            .unwrap()
+    pub async fn find(&self, reference: &str) -> Option<StoredReferral> {
+        self.store.find_referral(reference).await.unwrap()
     }
 
-    pub fn db(&self) -> &Db {
-        &self.db
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
     }
 
     /// POSTs a referral body that must be accepted, and returns its reference.
@@ -152,8 +154,9 @@ impl TestApp {
     }
 
     /// Issues a follow-up link for `reference` through the library, as the inbox will; the token.
-    pub fn issue_checkin(&self, reference: &str, valid_days: u16) -> Token {
-        checkins::issue(&self.db, reference, valid_days)
+    pub async fn issue_checkin(&self, reference: &str, valid_days: u16) -> Token {
+        followup::issue(self.store(), reference, valid_days)
+            .await
             .unwrap()
             .token
     }
@@ -334,16 +337,13 @@ pub fn assert_scored_by_core(stored: Option<&Wellbeing>, sent: Option<(Instrumen
         return;
     };
     let stored = stored.expect("a check-in was stored");
-    assert_eq!(stored.instrument, instrument.as_str());
-    assert_eq!(
-        serde_json::from_str::<Vec<u8>>(&stored.items).unwrap(),
-        items
-    );
+    assert_eq!(stored.instrument, instrument);
+    assert_eq!(stored.items, items);
     let (raw, comparable) = match Responses::parse(instrument, items).unwrap().score() {
         Score::Wemwbs { total } => (total, f32::from(total)),
         Score::Swemwbs { raw, metric } => (raw, metric),
     };
-    assert_eq!(stored.raw, i64::from(raw), "{stored:?}");
+    assert_eq!(stored.raw, raw, "{stored:?}");
     // Core keeps the score as an f32; the service stores the same number as an f64.
     assert_eq!(stored.score as f32, comparable, "{stored:?}");
     assert_eq!(

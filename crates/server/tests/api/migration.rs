@@ -21,7 +21,7 @@ async fn a_database_from_before_questionnaires_is_migrated_and_keeps_its_rows() 
     {
         let mut conn = Connection::open(&path).unwrap();
         Migrations::new(vec![M::up(include_str!(
-            "../../migrations/0001_referrals.sql"
+            "../../src/store/sqlite/migrations/0001_referrals.sql"
         ))])
         .to_latest(&mut conn)
         .unwrap();
@@ -41,7 +41,7 @@ async fn a_database_from_before_questionnaires_is_migrated_and_keeps_its_rows() 
 
     let app = TestApp::in_dir(dir, default_questionnaire(), |_| {});
     assert_eq!(app.get("/api/v1/health").await.status, StatusCode::OK);
-    let old = app.find(OLD_REFERENCE).expect("the old row is kept");
+    let old = app.find(OLD_REFERENCE).await.expect("the old row is kept");
     assert_eq!((old.questionnaire, old.wellbeing), (None, None));
     assert_eq!(old.organisation, None);
     assert_eq!(old.body, OLD_BODY);
@@ -59,6 +59,7 @@ async fn a_database_from_before_questionnaires_is_migrated_and_keeps_its_rows() 
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
     let new = app
         .find(response.json()["reference"].as_str().unwrap())
+        .await
         .unwrap();
     assert!(new.questionnaire.is_some());
     assert_eq!(

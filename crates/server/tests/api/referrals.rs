@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use serde_json::Value;
-use signpost_server::error::MAX_JSON_BODY_BYTES;
+use signpost_server::api::MAX_JSON_BODY_BYTES;
 
 use tokio::task::JoinSet;
 
@@ -64,6 +64,7 @@ async fn the_service_checks_against_its_own_questionnaire() {
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
     let stored = app
         .find(response.json()["reference"].as_str().unwrap())
+        .await
         .unwrap();
     assert_eq!(
         stored.questionnaire,
@@ -248,7 +249,10 @@ async fn a_stored_referral_survives_a_restart() {
     let reference = receipt["reference"].as_str().unwrap().to_owned();
 
     let app = app.restart();
-    let stored = app.find(&reference).expect("still there after a restart");
+    let stored = app
+        .find(&reference)
+        .await
+        .expect("still there after a restart");
     assert_eq!(stored.received_at, receipt["received_at"]);
     // The idempotency record survives too: a late retry still gets the same answer.
     let again = app.post_referral("durable", body).await;

@@ -8,7 +8,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use signpost_core::{Instrument, Responses, Score};
-use signpost_server::db::Wellbeing;
+use signpost_server::wellbeing::Wellbeing;
 
 use crate::helpers::{assert_scored_by_core, with_wellbeing, TestApp};
 
@@ -23,7 +23,7 @@ async fn store_check_in(
     let response = app.post_referral(key, body.to_string()).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
     let reference = response.json()["reference"].as_str().unwrap().to_owned();
-    app.find(&reference).expect("stored").wellbeing
+    app.find(&reference).await.expect("stored").wellbeing
 }
 
 #[tokio::test]
@@ -36,8 +36,8 @@ async fn wemwbs_items_store_the_recomputed_total() {
     assert_eq!(
         stored,
         Wellbeing {
-            instrument: "wemwbs".into(),
-            items: "[3,2,2,3,1,2,3,2,3,2,3,3,2,2]".into(),
+            instrument: Instrument::Wemwbs,
+            items: vec![3, 2, 2, 3, 1, 2, 3, 2, 3, 2, 3, 3, 2, 2],
             score: 33.0,
             raw: 33,
         }
@@ -80,6 +80,7 @@ async fn a_skipped_check_in_stores_nothing() {
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.json());
     let stored = app
         .find(response.json()["reference"].as_str().unwrap())
+        .await
         .unwrap();
     assert_eq!(stored.wellbeing, None);
 }

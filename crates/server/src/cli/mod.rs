@@ -1,0 +1,88 @@
+//! The `signpost-server` command: `serve` runs the service; `referral show` prints a stored
+//! referral (the browser journeys use it to check what was stored); `checkin create` issues a
+//! follow-up link. One file a subcommand; `main.rs` parses and dispatches.
+//!
+//! stdout carries only what a script reads (the listening line, the JSON, the link); logs and
+//! errors go to stderr.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::DEFAULT_DB;
+use crate::reference;
+use crate::store::{self, Create, Location, Store};
+
+pub mod checkin;
+pub mod referral;
+pub mod serve;
+
+#[derive(Debug, Parser)]
+#[command(name = "signpost-server", version, about = "Signpost's intake service")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service: the API and the site.
+    Serve(serve::ServeArgs),
+    /// Read stored referrals.
+    Referral {
+        #[command(subcommand)]
+        command: referral::ReferralCommand,
+    },
+    /// Follow-up wellbeing check-ins.
+    Checkin {
+        #[command(subcommand)]
+        command: checkin::CheckinCommand,
+    },
+}
+
+/// The database every subcommand takes.
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// The database: a SQLite file (`serve` creates it and its folder if missing).
+    #[arg(long = "db", env = "SIGNPOST_DB", default_value = DEFAULT_DB)]
+    pub path: PathBuf,
+}
+
+impl Cli {
+    /// Runs the command; the error is the one line printed after `signpost-server: `.
+    pub fn run(self) -> Result<(), String> {
+        match self.command {
+            Command::Serve(args) => serve::run(args),
+            Command::Referral { command } => referral::run(command),
+            Command::Checkin { command } => checkin::run(command),
+        }
+    }
+}
+
+/// A typo in a reference is told apart from a reference that is not there.
+fn check_reference(reference: &str) -> Result<(), String> {
+    if reference::is_well_formed(reference) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{reference:?} is not a reference; they look like SP-7K3M-Q9X2"
+        ))
+    }
+}
+
+/// Opens a database that must already exist: a read command never leaves one behind a typo.
+fn open_existing(path: &Path) -> Result<Arc<dyn Store>, String> {
+    store::open(&Location::parse(path), Create::Never)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Runs one piece of the store's async work to its end, for a command that does one thing.
+fn block_on<F: Future>(work: F) -> Result<F::Output, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not start the runtime: {e}"))?;
+    Ok(runtime.block_on(work))
+}

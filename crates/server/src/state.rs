@@ -1,0 +1,28 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use signpost_core::Questionnaire;
+
+use crate::config::Config;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    /// The storage, whichever engine keeps it: handlers never hold a connection.
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    /// The questionnaire referrals are checked against: the service's own file, or
+    /// `signpost_core::default_questionnaire()`.
+    pub questionnaire: Arc<Questionnaire>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Config, questionnaire: Questionnaire) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            questionnaire: Arc::new(questionnaire),
+        }
+    }
+}
