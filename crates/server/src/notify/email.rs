@@ -181,35 +181,36 @@ impl Notification {
             inbox_url,
         } = self;
         let practice = practice.as_ref();
-        let (subject, text) = match kind {
+        let (subject, paragraphs) = match kind {
             Kind::New => (
                 format!("New referral for practice {practice} — {reference}"),
-                format!(
-                    "A new referral has arrived for practice {practice}.\n\
-                     \n\
-                     Reference: {reference}\n\
-                     \n\
-                     Read it in the Signpost inbox (you will need to sign in):\n\
-                     {inbox_url}\n\
-                     {FOOTER}"
-                ),
+                vec![
+                    format!("A new referral has arrived for practice {practice}."),
+                    format!("Reference: {reference}"),
+                    format!(
+                        "Read it in the Signpost inbox (you will need to sign in):\n{inbox_url}"
+                    ),
+                ],
             ),
             Kind::Urgent => (
                 format!("URGENT: a referral asks for help today — {reference}"),
-                format!(
-                    "URGENT: the person who sent referral {reference} (practice {practice}) \
-                     answered yes to \"Do you need help urgently today?\".\n\
-                     \n\
-                     The form showed them crisis line numbers and told them it cannot get them \
-                     help today. Please read the referral in the Signpost inbox as soon as you \
-                     can, today (you will need to sign in):\n\
-                     {inbox_url}\n\
-                     \n\
-                     Reference: {reference}\n\
-                     {FOOTER}"
-                ),
+                vec![
+                    format!(
+                        "URGENT: the person who sent referral {reference} (practice {practice}) \
+                         answered yes to \"Do you need help urgently today?\"."
+                    ),
+                    format!(
+                        "The form showed them crisis line numbers and told them it cannot get \
+                         them help today. Please read the referral in the Signpost inbox as soon \
+                         as you can, today (you will need to sign in):\n{inbox_url}"
+                    ),
+                    format!("Reference: {reference}"),
+                ],
             ),
         };
+        let mut text: Vec<String> = paragraphs.iter().map(|p| wrap(p)).collect();
+        text.push(wrap(FOOTER));
+        let text = text.join("\n\n") + "\n";
         Email {
             kind: *kind,
             message_key: format!("{reference}.{}", kind.as_str()),
@@ -219,9 +220,33 @@ impl Notification {
     }
 }
 
-const FOOTER: &str = "\n\
-    This email holds no personal details on purpose: they are only in the inbox.\n\
-    It was sent automatically by Signpost.\n";
+const FOOTER: &str = "This email holds no personal details on purpose: they are only in the \
+    inbox. It was sent automatically by Signpost.";
+
+/// The longest line of the text, as RFC 5322 recommends (78) less a margin for quoting: short
+/// lines read well in every client and let the message travel as plain 7-bit text, which the
+/// tests can read on the wire as it is.
+pub const LINE_WIDTH: usize = 72;
+
+/// Fills a paragraph's lines to [`LINE_WIDTH`], breaking at spaces; a word longer than that
+/// (the link) gets a line of its own, unbroken. Line breaks already in it stay.
+fn wrap(paragraph: &str) -> String {
+    let mut lines = Vec::new();
+    for given in paragraph.lines() {
+        let mut line = String::new();
+        for word in given.split(' ').filter(|w| !w.is_empty()) {
+            if !line.is_empty() && line.len() + 1 + word.len() > LINE_WIDTH {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
 
 /// A rendered notification, ready for a [`super::Mailer`]. Only [`Notification::email`] makes
 /// one, so a mailer cannot be handed anything else to send.
@@ -357,6 +382,32 @@ mod tests {
                 format!("SP-7K3M-Q9X2.{}", kind.as_str())
             );
         }
+    }
+
+    #[test]
+    fn lines_are_short_but_the_link_is_never_broken() {
+        let long =
+            InboxUrl::parse(&format!("https://inbox.example.scot/{}", "x".repeat(80))).unwrap();
+        for kind in [Kind::New, Kind::Urgent] {
+            let notification = Notification::new(
+                kind,
+                Reference::parse("SP-7K3M-Q9X2").unwrap(),
+                PracticeCode::parse("ABCDEFGHIJKL").unwrap(),
+                &long,
+            );
+            let email = notification.email();
+            for line in email.text().lines() {
+                assert!(
+                    line.len() <= LINE_WIDTH || line == notification.inbox_url(),
+                    "{kind:?}: {line:?}"
+                );
+                assert!(line.is_ascii() && !line.ends_with(' '), "{line:?}");
+            }
+            assert!(email
+                .text()
+                .contains(&format!("\n{}\n", notification.inbox_url())));
+        }
+        assert_eq!(wrap("a  b\nc"), "a b\nc");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! integration test binary (so it links once), one module per concern.
 
 mod helpers;
+mod smtp;
 
 mod checkins;
 mod cli;
@@ -9,6 +10,7 @@ mod cors;
 mod fixtures;
 mod health;
 mod migration;
+mod notify;
 mod referrals;
 mod site;
 mod wellbeing;
