@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 # Debian packages: Chromium and its driver for the browser tests, brotli for pre-compression,
-# Python's venv for the email tests.
+# Python's venv and openssl for the email tests.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v openssl >/dev/null || missing+=(openssl)
 if ((${#missing[@]})); then
   say "installing ${missing[*]} (apt)"
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

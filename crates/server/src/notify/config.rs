@@ -86,6 +86,14 @@ pub struct NotifyArgs {
         env = "SIGNPOST_SMTP_USERNAME"
     )]
     pub smtp_username: Option<String>,
+    /// A PEM file of the certificate authorities that may sign the relay's certificate, trusted
+    /// besides the system's (for a relay whose CA is the health board's own).
+    #[arg(
+        long = "smtp-ca-file",
+        value_name = "PATH",
+        env = "SIGNPOST_SMTP_CA_FILE"
+    )]
+    pub smtp_ca_file: Option<PathBuf>,
     /// A file holding the SMTP password (its last line break is ignored).
     #[arg(
         long = "smtp-password-file",
@@ -108,6 +116,8 @@ pub struct SmtpSettings {
     pub credentials: Option<Credentials>,
     pub from: Mailbox,
     pub timeout: Duration,
+    /// Certificate authorities trusted besides the system's, as PEM (checked to parse).
+    pub extra_roots: Option<Vec<u8>>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -188,6 +198,8 @@ pub enum ConfigError {
     PasswordWithoutUsername,
     PasswordFile { path: PathBuf, reason: String },
     PasswordInClear { host: String },
+    CaFile { path: PathBuf, reason: String },
+    CaFileWithoutTls,
 }
 
 impl fmt::Display for ConfigError {
@@ -238,6 +250,14 @@ impl fmt::Display for ConfigError {
                 "--smtp-tls none would send the SMTP password unencrypted to {host}: use \
                  --smtp-tls starttls or tls, or a relay on this machine (localhost, 127.0.0.1, ::1)"
             ),
+            ConfigError::CaFile { path, reason } => write!(
+                f,
+                "--smtp-ca-file {}: could not read PEM certificates ({reason})",
+                path.display()
+            ),
+            ConfigError::CaFileWithoutTls => f.write_str(
+                "--smtp-ca-file is given with --smtp-tls none, which uses no certificates",
+            ),
         }
     }
 }
@@ -280,6 +300,10 @@ impl NotifyArgs {
         if credentials.is_some() && tls == TlsMode::None && !is_loopback(&host) {
             return Err(ConfigError::PasswordInClear { host });
         }
+        let extra_roots = self.extra_roots()?;
+        if extra_roots.is_some() && tls == TlsMode::None {
+            return Err(ConfigError::CaFileWithoutTls);
+        }
         Ok(Some(NotifySettings {
             smtp: SmtpSettings {
                 port: self.smtp_port.unwrap_or(tls.default_port()),
@@ -288,10 +312,29 @@ impl NotifyArgs {
                 credentials,
                 from,
                 timeout: SMTP_TIMEOUT,
+                extra_roots,
             },
             teams,
             inbox,
         }))
+    }
+
+    fn extra_roots(&self) -> Result<Option<Vec<u8>>, ConfigError> {
+        let Some(path) = &self.smtp_ca_file else {
+            return Ok(None);
+        };
+        let refused = |reason: String| ConfigError::CaFile {
+            path: path.clone(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|e| refused(e.to_string()))?;
+        // lettre reads a file with no certificate in it as an empty list: refuse that too.
+        if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+            return Err(refused("no -----BEGIN CERTIFICATE----- in it".into()));
+        }
+        lettre::transport::smtp::client::Certificate::from_pem(&pem)
+            .map_err(|e| refused(e.to_string()))?;
+        Ok(Some(pem))
     }
 
     fn credentials(&self) -> Result<Option<Credentials>, ConfigError> {
@@ -590,6 +633,41 @@ mod tests {
         local.extend_from_slice(&clear);
         let settings = args(&local).settings().unwrap().unwrap();
         assert_eq!((settings.smtp.tls, settings.smtp.port), (TlsMode::None, 25));
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_certificates_and_needs_tls() {
+        let dir = tempfile::tempdir().unwrap();
+        let with = |extra: &[&str]| {
+            let mut flags = COMPLETE.to_vec();
+            flags.extend_from_slice(extra);
+            args(&flags).settings()
+        };
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        let empty = empty.to_str().unwrap();
+        assert!(matches!(
+            with(&["--smtp-ca-file", empty]).unwrap_err(),
+            ConfigError::CaFile { .. }
+        ));
+        let broken = dir.path().join("broken.pem");
+        std::fs::write(
+            &broken,
+            "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let message = with(&["--smtp-ca-file", broken.to_str().unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with("--smtp-ca-file "), "{message}");
+        assert!(matches!(
+            with(&[
+                "--smtp-ca-file",
+                dir.path().join("typo.pem").to_str().unwrap()
+            ])
+            .unwrap_err(),
+            ConfigError::CaFile { .. }
+        ));
     }
 
     #[test]

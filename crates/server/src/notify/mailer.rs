@@ -6,7 +6,7 @@ use std::future::Future;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::config::{SmtpSettings, TlsMode};
@@ -50,10 +50,18 @@ impl SmtpMailer {
     /// Fails only when the TLS settings cannot be built (the host is not a valid TLS name).
     pub fn new(settings: &SmtpSettings) -> Result<SmtpMailer, lettre::transport::smtp::Error> {
         let host = settings.host.as_str();
+        let parameters = || {
+            let mut builder = TlsParameters::builder(host.to_owned());
+            if let Some(pem) = &settings.extra_roots {
+                builder = builder.add_root_certificate(Certificate::from_pem(pem)?);
+            }
+            builder.build()
+        };
         let tls = match settings.tls {
             TlsMode::None => Tls::None,
-            TlsMode::Starttls => Tls::Required(TlsParameters::new(host.to_owned())?),
-            TlsMode::Tls => Tls::Wrapper(TlsParameters::new(host.to_owned())?),
+            // STARTTLS must succeed: no downgrade to plain text if the server does not offer it.
+            TlsMode::Starttls => Tls::Required(parameters()?),
+            TlsMode::Tls => Tls::Wrapper(parameters()?),
         };
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
             .port(settings.port)

@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::helpers::{fixtures, today, Fixture};
-use crate::smtp::{eventually, free_port, Received, SmtpSink};
+use crate::smtp::{eventually, free_port, Received, SmtpSink, TestCertificate};
 
 const INBOX: &str = "http://127.0.0.1:8080/inbox/";
 const PRACTICE_TEAM: &str = "team.43210@practice.test";
@@ -26,6 +26,10 @@ const EVERY_OTHER_TEAM: &str = "links@board.test";
 
 /// The settings `serve` would make from its flags, for a relay on 127.0.0.1:`port`.
 fn settings(port: u16) -> NotifySettings {
+    checked(args(port))
+}
+
+fn args(port: u16) -> NotifyArgs {
     NotifyArgs {
         teams: vec![
             format!("43210={PRACTICE_TEAM}"),
@@ -38,9 +42,12 @@ fn settings(port: u16) -> NotifySettings {
         smtp_tls: TlsMode::None,
         ..NotifyArgs::default()
     }
-    .settings()
-    .expect("valid settings")
-    .expect("notifications are on")
+}
+
+fn checked(args: NotifyArgs) -> NotifySettings {
+    args.settings()
+        .expect("valid settings")
+        .expect("notifications are on")
 }
 
 /// Quick retries, so a test sees several attempts in a fraction of a second.
@@ -344,4 +351,63 @@ async fn two_workers_racing_on_one_outbox_send_each_message_once() {
         outbox.entries().iter().all(|e| e.attempts == 1),
         "no message was claimed twice"
     );
+}
+
+#[tokio::test]
+async fn over_starttls_and_implicit_tls_the_relay_must_prove_who_it_is() {
+    let certificate = TestCertificate::localhost();
+    for (mode, tls) in [("starttls", TlsMode::Starttls), ("implicit", TlsMode::Tls)] {
+        let sink = SmtpSink::start_tls(mode, &certificate);
+        // The relay's certificate names localhost, so that is the host to connect to.
+        let with_tls = |ca_file: Option<&std::path::Path>| {
+            checked(NotifyArgs {
+                smtp_host: Some("localhost".into()),
+                smtp_tls: tls,
+                smtp_ca_file: ca_file.map(Into::into),
+                ..args(sink.port())
+            })
+        };
+        let fixture = &fixtures("valid")[0];
+
+        // The system's roots alone do not trust a certificate from the test's own CA: nothing
+        // is sent in the clear instead, and the message stays queued.
+        let untrusted = with_tls(None);
+        let outbox = MemoryOutbox::new();
+        let worker = worker_settings(&untrusted);
+        let mailer = SmtpMailer::new(&untrusted.smtp).unwrap();
+        outbox
+            .enqueue(pending(&untrusted, &referral(fixture, true)), now())
+            .await
+            .unwrap();
+        let pass = notify::deliver_due(&outbox, &mailer, &worker).await;
+        assert_eq!((pass.sent, pass.failed), (0, 1), "{mode}");
+        let entry = outbox.entries().pop().unwrap();
+        assert!(entry.sent_at.is_none(), "{mode}");
+        let error = entry.last_error.unwrap();
+        assert!(error.contains("certificate"), "{mode}: {error}");
+        assert!(sink.received().is_empty(), "{mode}");
+
+        // With the relay's CA given, the message goes, encrypted.
+        let trusted = with_tls(Some(&certificate.ca));
+        let mailer = SmtpMailer::new(&trusted.smtp).unwrap();
+        let outbox = MemoryOutbox::new();
+        let pending = pending(&trusted, &referral(fixture, false));
+        outbox.enqueue(pending.clone(), now()).await.unwrap();
+        let pass = notify::deliver_due(&outbox, &mailer, &worker).await;
+        assert_eq!(
+            (pass.sent, pass.failed),
+            (1, 0),
+            "{mode}: {:?}",
+            outbox.entries()
+        );
+        let received = sink.wait_for(1).await;
+        assert_eq!(received.len(), 1, "{mode}");
+        assert!(
+            received[0]
+                .header("Subject")
+                .unwrap()
+                .ends_with(pending.reference.as_ref()),
+            "{mode}"
+        );
+    }
 }

@@ -40,6 +40,17 @@ impl SmtpSink {
 
     /// On `port` (0 for any), once it listens.
     pub fn start_on(port: u16) -> SmtpSink {
+        SmtpSink::spawn(port, &[])
+    }
+
+    /// With TLS (`"starttls"`, required before MAIL, or `"implicit"`), presenting `identity`.
+    pub fn start_tls(mode: &str, identity: &TestCertificate) -> SmtpSink {
+        let cert = identity.cert.to_str().unwrap();
+        let key = identity.key.to_str().unwrap();
+        SmtpSink::spawn(0, &["--tls", mode, "--cert", cert, "--key", key])
+    }
+
+    fn spawn(port: u16, extra: &[&str]) -> SmtpSink {
         let out = tempfile::tempdir().expect("a temporary directory");
         let mut child = Command::new(python())
             .arg(SINK)
@@ -47,6 +58,7 @@ impl SmtpSink {
             .arg(port.to_string())
             .arg("--out")
             .arg(out.path())
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -113,6 +125,97 @@ impl Drop for SmtpSink {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A certificate authority of the test's own (as a health board may run) and a certificate it
+/// signed for `localhost` and 127.0.0.1, made with `openssl` for one test. (A self-signed
+/// server certificate would not do: webpki refuses a CA certificate used as the server's.)
+pub struct TestCertificate {
+    /// The authority's certificate, for `--smtp-ca-file`.
+    pub ca: PathBuf,
+    /// The server's certificate and key, for the sink.
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    _dir: TempDir,
+}
+
+impl TestCertificate {
+    pub fn localhost() -> TestCertificate {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        let extensions = path("server.ext");
+        std::fs::write(
+            &extensions,
+            "subjectAltName = DNS:localhost, IP:127.0.0.1\n\
+             basicConstraints = critical, CA:FALSE\n\
+             extendedKeyUsage = serverAuth\n",
+        )
+        .unwrap();
+        let openssl = |args: &[&str]| {
+            let status = Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl runs (scripts/setup.sh installs it)");
+            assert!(status.success(), "openssl {args:?}");
+        };
+        let ec_key = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let authority = [
+            "req",
+            "-x509",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=Signpost test CA",
+        ];
+        openssl(
+            &[
+                &authority[..],
+                &ec_key,
+                &["-keyout", "ca.key", "-out", "ca.pem"],
+            ]
+            .concat(),
+        );
+        let request = ["req", "-subj", "/CN=localhost"];
+        openssl(
+            &[
+                &request[..],
+                &ec_key,
+                &["-keyout", "key.pem", "-out", "server.csr"],
+            ]
+            .concat(),
+        );
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "cert.pem",
+        ]);
+        TestCertificate {
+            ca: path("ca.pem"),
+            cert: path("cert.pem"),
+            key: path("key.pem"),
+            _dir: dir,
+        }
     }
 }
 

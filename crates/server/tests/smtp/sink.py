@@ -3,9 +3,11 @@ written to a folder before it answers "250", as NNNN.eml (the bytes as received)
 (the envelope, and the headers and text as Python's email parser decodes them, so a test can read
 a subject or a body whatever transfer encoding the client chose).
 
-    python sink.py --port 0 --out DIR
+    python sink.py --port 0 --out DIR [--tls starttls|implicit --cert CERT --key KEY]
 
-prints the port it listens on, once it listens, and runs until it is killed.
+prints the port it listens on, once it listens, and runs until it is killed. With --tls starttls
+it requires STARTTLS before MAIL (as a submission relay on 587 does); with --tls implicit it
+speaks TLS from the first byte (465).
 """
 
 import argparse
@@ -14,6 +16,7 @@ import email
 import email.policy
 import json
 import os
+import ssl
 
 from aiosmtpd.smtp import SMTP
 
@@ -51,11 +54,25 @@ async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     folder = Folder(args.out)
+    context = None
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+    starttls = args.tls == "starttls"
+
+    def session():
+        if starttls:
+            return SMTP(folder, hostname="sink.test", tls_context=context, require_starttls=True)
+        return SMTP(folder, hostname="sink.test")
+
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(folder, hostname="sink.test"), "127.0.0.1", args.port
+        session, "127.0.0.1", args.port, ssl=context if args.tls == "implicit" else None
     )
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
