@@ -6,11 +6,14 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
-# Debian packages: Chromium and its driver for the browser tests, brotli for pre-compression.
+# Debian packages: Chromium and its driver for the browser tests, brotli for pre-compression,
+# Python's venv and openssl for the email tests.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v openssl >/dev/null || missing+=(openssl)
 if ((${#missing[@]})); then
   say "installing ${missing[*]} (apt)"
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -41,4 +44,13 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# aiosmtpd, the real SMTP server the service's notification tests start on 127.0.0.1
+# (crates/server/tests/smtp/sink.py), in a virtual environment of its own under .tools/ (which
+# git ignores), so nothing is installed into the system's Python.
+if ! .tools/smtp/bin/python -c 'import aiosmtpd' 2>/dev/null; then
+  say "installing aiosmtpd 1.4.6 for the email tests (pip, in .tools/smtp)"
+  python3 -m venv .tools/smtp
+  .tools/smtp/bin/python -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
 fi

@@ -16,6 +16,7 @@ pub mod followup;
 pub mod hash;
 pub mod http;
 pub mod inbox;
+pub mod notify;
 pub mod reference;
 pub mod site;
 pub mod state;

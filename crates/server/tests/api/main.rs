@@ -2,6 +2,7 @@
 //! integration test binary (so it links once), one module per concern.
 
 mod helpers;
+mod smtp;
 
 mod checkins;
 mod cli;
@@ -10,6 +11,7 @@ mod durability;
 mod fixtures;
 mod health;
 mod migration;
+mod notify;
 mod referrals;
 mod site;
 mod wellbeing;
