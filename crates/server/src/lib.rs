@@ -12,6 +12,7 @@ pub mod checkins;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod inbox;
 pub mod reference;
 pub mod routes;
 
