@@ -5,4 +5,5 @@
 
 pub mod password;
 pub mod token;
+pub mod totp;
 pub mod users;
