@@ -4,6 +4,7 @@
 //! `lockout::FailureRecord`).
 
 pub mod password;
+pub mod recovery;
 pub mod token;
 pub mod totp;
 pub mod users;
