@@ -3,6 +3,7 @@
 //! the store implements (`session::SessionStore`) or keeps as rows (`users`, `recovery`,
 //! `lockout::FailureRecord`).
 
+pub mod lockout;
 pub mod password;
 pub mod recovery;
 pub mod token;
