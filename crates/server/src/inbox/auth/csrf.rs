@@ -317,4 +317,101 @@ mod tests {
         request.insert(header::COOKIE, HeaderValue::from_str(&pair).unwrap());
         assert_eq!(pre_session_token(&request, false), Some(token));
     }
+
+    mod extractor {
+        use axum::body::Body;
+        use axum::http::{Request, StatusCode};
+        use axum::routing::post;
+        use axum::Router;
+        use tower::ServiceExt;
+
+        use super::super::*;
+
+        #[derive(Deserialize)]
+        struct Note {
+            text: String,
+        }
+
+        async fn handler(CsrfForm(note): CsrfForm<Note>) -> String {
+            note.text
+        }
+
+        fn app(expected: Option<CsrfToken>) -> Router {
+            Router::new()
+                .route("/inbox/note", post(handler))
+                .layer(axum::middleware::from_fn(
+                    move |mut request: axum::extract::Request, next: axum::middleware::Next| {
+                        let expected = expected.clone();
+                        async move {
+                            if let Some(token) = expected {
+                                request.extensions_mut().insert(ExpectedCsrf(token));
+                            }
+                            next.run(request).await
+                        }
+                    },
+                ))
+        }
+
+        async fn send(app: Router, body: String, site: &str) -> (StatusCode, String) {
+            let request = Request::post("/inbox/note")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("host", "127.0.0.1:8080")
+                .header("sec-fetch-site", site)
+                .body(Body::from(body))
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (status, String::from_utf8(bytes.to_vec()).unwrap())
+        }
+
+        #[tokio::test]
+        async fn the_right_token_lets_the_form_through() {
+            let token = CsrfToken::generate().unwrap();
+            let body = format!("csrf={}&text=hello", token.as_str());
+            let (status, text) = send(app(Some(token)), body, "same-origin").await;
+            assert_eq!((status, text.as_str()), (StatusCode::OK, "hello"));
+        }
+
+        #[tokio::test]
+        async fn a_missing_or_wrong_token_or_another_site_is_a_403_page() {
+            let token = CsrfToken::generate().unwrap();
+            let other = CsrfToken::generate().unwrap();
+            let cases = [
+                (Some(token.clone()), "text=hello".to_owned(), "same-origin"),
+                (
+                    Some(token.clone()),
+                    format!("csrf={}&text=hello", other.as_str()),
+                    "same-origin",
+                ),
+                (
+                    Some(token.clone()),
+                    format!("csrf={}&text=hello", token.as_str()),
+                    "cross-site",
+                ),
+                (
+                    None,
+                    format!("csrf={}&text=hello", token.as_str()),
+                    "same-origin",
+                ),
+            ];
+            for (expected, body, site) in cases {
+                let (status, page) = send(app(expected), body.clone(), site).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{body} from {site}");
+                assert!(
+                    page.contains("<h1 class=\"sp-inbox-heading-l\">This form has expired</h1>")
+                );
+            }
+        }
+
+        #[tokio::test]
+        async fn a_form_that_does_not_fit_is_a_400_page() {
+            let token = CsrfToken::generate().unwrap();
+            let body = format!("csrf={}", token.as_str());
+            let (status, _) = send(app(Some(token)), body, "same-origin").await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+        }
+    }
 }
