@@ -1,5 +1,10 @@
-//! The link workers' inbox, to come (the next issue builds it): their HTML pages, signed in
-//! (password, TOTP, session, CSRF: an `auth/` module of its own), one file a page, its own HTML
-//! error page. It reads referrals through [`crate::store::Store`], shows them with
-//! [`crate::view`], moves their status by `signpost_core::workflow`'s rules, and issues follow-up
-//! links with [`crate::followup::issue`].
+//! The link workers' inbox: server-rendered HTML that works without JavaScript, in GOV.UK's
+//! patterns, behind a careful sign-in (password, TOTP, server-side sessions, CSRF on every form).
+//!
+//! This module holds the foundations, each independent of storage: `auth` (the rules and the
+//! storage traits the store implements) and `page` (templates and the headers every inbox
+//! response carries). `paths` names every address once.
+
+pub mod auth;
+pub mod page;
+pub mod paths;

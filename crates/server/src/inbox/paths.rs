@@ -1,0 +1,21 @@
+//! Every inbox address, named once: the templates' links and form actions and the router use
+//! these, so a page can never post to an address that no route answers.
+
+/// Where the inbox lives; the session cookie's `Path`.
+pub const ROOT: &str = "/inbox";
+pub const STYLESHEET: &str = "/inbox/assets/inbox.css";
+pub const SIGN_IN: &str = "/inbox/sign-in";
+pub const SIGN_IN_CODE: &str = "/inbox/sign-in/code";
+pub const SIGN_IN_RECOVERY_CODE: &str = "/inbox/sign-in/recovery-code";
+pub const SET_UP_AUTHENTICATOR: &str = "/inbox/set-up-authenticator";
+pub const RECOVERY_CODES: &str = "/inbox/recovery-codes";
+pub const SIGN_OUT: &str = "/inbox/sign-out";
+pub const SIGN_OUT_EVERYWHERE: &str = "/inbox/sign-out-everywhere";
+pub const SIGNED_OUT: &str = "/inbox/signed-out";
+/// The one-time link: `/inbox/set-password/{token}`.
+pub const SET_PASSWORD_PREFIX: &str = "/inbox/set-password/";
+
+/// The address of a one-time set-password link, for its token.
+pub fn set_password(token: &str) -> String {
+    format!("{SET_PASSWORD_PREFIX}{token}")
+}
