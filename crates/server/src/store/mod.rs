@@ -12,10 +12,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+pub mod audit;
 pub mod error;
 pub mod rows;
 pub mod sqlite;
 
+pub use audit::{Audit, AuditAction, AuditEntry, AuditQuery, NewAuditEntry};
 pub use error::{OpenError, StoreError};
 pub use rows::{
     Answered, CheckinAnswer, LinkClosed, Lookup, NewCheckin, NewReferral, OpenCheckin, Receipt,
@@ -30,8 +32,12 @@ use crate::token::TokenHash;
 ///
 /// `async_trait` makes the trait usable as `Arc<dyn Store>`: Rust's own `async fn` in traits
 /// cannot yet be called through `dyn`.
+///
+/// What the inbox keeps is in traits of their own, one file each beside this one (the audit log
+/// in `audit.rs`, …), each implemented by every engine; `Store` requires them all, so a route
+/// holding `Arc<dyn Store>` reaches every one.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: Audit + Send + Sync {
     /// Answers once the storage can run a statement at all.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use time::OffsetDateTime;
 
+use super::audit::{Audit, AuditEntry, AuditQuery, NewAuditEntry};
 use super::error::{OpenError, StoreError};
 use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Stored};
 use super::rows::{StoredCheckin, StoredReferral};
@@ -20,17 +21,19 @@ use super::Store;
 use crate::reference;
 use crate::token::TokenHash;
 
+mod audit;
 mod checkins;
 mod columns;
 mod referrals;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("migrations/0001_referrals.sql"),
     include_str!("migrations/0002_questionnaire_and_wellbeing.sql"),
     include_str!("migrations/0003_organisation.sql"),
     include_str!("migrations/0004_checkins.sql"),
+    include_str!("migrations/0005_audit.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -120,6 +123,17 @@ impl SqliteStore {
     /// Runs `work` with the connection on this thread, for the engine's own tests.
     fn with_conn<R>(&self, work: impl FnOnce(&mut Connection) -> R) -> R {
         work(&mut self.conn.lock().unwrap())
+    }
+}
+
+#[async_trait]
+impl Audit for SqliteStore {
+    async fn audit(&self, entry: NewAuditEntry) -> Result<(), StoreError> {
+        self.call(move |conn| audit::append(conn, &entry)).await
+    }
+
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        self.call(move |conn| audit::read(conn, &query)).await
     }
 }
 
