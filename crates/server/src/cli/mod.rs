@@ -15,6 +15,7 @@ use crate::config::DEFAULT_DB;
 use crate::reference;
 use crate::store::{self, Create, Location, Store};
 
+pub mod backup;
 pub mod checkin;
 pub mod referral;
 pub mod serve;
@@ -35,6 +36,8 @@ pub enum Command {
         #[command(subcommand)]
         command: referral::ReferralCommand,
     },
+    /// Write a consistent copy of the database to a new file, while the service runs.
+    Backup(backup::BackupArgs),
     /// Follow-up wellbeing check-ins.
     Checkin {
         #[command(subcommand)]
@@ -57,6 +60,7 @@ impl Cli {
             Command::Serve(args) => serve::run(args),
             Command::Referral { command } => referral::run(command),
             Command::Checkin { command } => checkin::run(command),
+            Command::Backup(args) => backup::run(args),
         }
     }
 }

@@ -73,6 +73,10 @@ pub trait Store: Audit + Send + Sync {
 
     /// Every follow-up link of the referral `reference`, oldest first.
     async fn checkins_for(&self, reference: &str) -> Result<Vec<StoredCheckin>, StoreError>;
+
+    /// Writes a consistent copy of everything to the new file `to`, while other work goes on:
+    /// what was committed before the copy began is in it, what commits during it may not be.
+    async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }
 
 /// Where the database is, and so which engine keeps it.

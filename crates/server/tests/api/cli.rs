@@ -25,13 +25,27 @@ pub fn show(reference: &str, db: &Path) -> std::process::Output {
 /// Starts `signpost-server serve` as `configure` sets it up, with its stdout piped; returns the
 /// child and the address from its first line, "signpost-server listening on …".
 pub fn serve(configure: impl FnOnce(&mut Command)) -> (Child, String) {
+    start_serve(configure, Stdio::null())
+}
+
+/// As [`serve`], with everything the service logs (stderr) written to a file, returned open for
+/// reading from its start. `RUST_LOG` is `warn` unless `configure` says otherwise.
+pub fn serve_with_log(configure: impl FnOnce(&mut Command)) -> (Child, String, std::fs::File) {
+    let log = tempfile::tempfile().unwrap();
+    let reader = log.try_clone().unwrap();
+    let (child, base) = start_serve(configure, Stdio::from(log));
+    (child, base, reader)
+}
+
+fn start_serve(configure: impl FnOnce(&mut Command), stderr: Stdio) -> (Child, String) {
     let mut command = Command::new(BIN);
-    command.args(["serve", "--addr", "127.0.0.1:0"]);
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn");
     configure(&mut command);
     let mut child = command
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut line = String::new();

@@ -4,12 +4,15 @@
 mod helpers;
 mod smtp;
 
+mod backup;
 mod checkins;
 mod cli;
 mod cors;
 mod durability;
 mod fixtures;
 mod health;
+mod hostile;
+mod logs;
 mod migration;
 mod notify;
 mod referrals;

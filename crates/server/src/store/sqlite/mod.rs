@@ -183,6 +183,17 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        // VACUUM INTO reads the database in one read transaction, so the copy is consistent, and
+        // in WAL mode writers carry on meanwhile. It writes a compact file with no WAL of its own.
+        let to = to
+            .to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| StoreError::engine(format!("{} is not a UTF-8 path", to.display())))?;
+        self.call(move |conn| conn.execute("VACUUM INTO ?1", [to]).map(|_| ()))
+            .await
+    }
+
     async fn checkins_for(&self, reference: &str) -> Result<Vec<StoredCheckin>, StoreError> {
         let reference = reference.to_owned();
         self.call(move |conn| checkins::for_referral(conn, &reference))
