@@ -17,6 +17,7 @@ use crate::store::{self, Create, Location, Store};
 
 pub mod backup;
 pub mod checkin;
+pub mod person;
 pub mod referral;
 pub mod serve;
 
@@ -35,6 +36,11 @@ pub enum Command {
     Referral {
         #[command(subcommand)]
         command: referral::ReferralCommand,
+    },
+    /// A person's rights: everything held about one referral, or its erasure.
+    Person {
+        #[command(subcommand)]
+        command: person::PersonCommand,
     },
     /// Write a consistent copy of the database to a new file, while the service runs.
     Backup(backup::BackupArgs),
@@ -61,6 +67,7 @@ impl Cli {
             Command::Referral { command } => referral::run(command),
             Command::Checkin { command } => checkin::run(command),
             Command::Backup(args) => backup::run(args),
+            Command::Person { command } => person::run(command),
         }
     }
 }

@@ -74,6 +74,11 @@ pub trait Store: Audit + Send + Sync {
     /// Every follow-up link of the referral `reference`, oldest first.
     async fn checkins_for(&self, reference: &str) -> Result<Vec<StoredCheckin>, StoreError>;
 
+    /// Deletes the referral `reference` and everything stored with it (its follow-up links and
+    /// whatever else hangs from it); `false` when there was no such referral. The audit log keeps
+    /// its entries, which name the reference and nothing else.
+    async fn erase_referral(&self, reference: &str) -> Result<bool, StoreError>;
+
     /// Writes a consistent copy of everything to the new file `to`, while other work goes on:
     /// what was committed before the copy began is in it, what commits during it may not be.
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;

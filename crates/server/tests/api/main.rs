@@ -15,6 +15,7 @@ mod hostile;
 mod logs;
 mod migration;
 mod notify;
+mod person;
 mod referrals;
 mod site;
 mod wellbeing;

@@ -183,6 +183,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn erase_referral(&self, reference: &str) -> Result<bool, StoreError> {
+        let reference = reference.to_owned();
+        // Everything else hangs from the referral by a foreign key with ON DELETE CASCADE.
+        self.call(move |conn| {
+            conn.execute("DELETE FROM referrals WHERE reference = ?1", [reference])
+                .map(|deleted| deleted == 1)
+        })
+        .await
+    }
+
     async fn backup(&self, to: &Path) -> Result<(), StoreError> {
         // VACUUM INTO reads the database in one read transaction, so the copy is consistent, and
         // in WAL mode writers carry on meanwhile. It writes a compact file with no WAL of its own.
