@@ -166,18 +166,24 @@ pub(crate) fn Frame() -> Html {
         messages.t("common.error_prefix").to_owned(),
     );
     // Told politely after each move, alongside the heading that takes focus: where the person is.
-    let announcement = journey
-        .progress()
-        .map(|(current, total)| {
-            messages.tf(
-                "common.step_of",
-                &[
-                    ("current", &current.to_string()),
-                    ("total", &total.to_string()),
-                ],
-            )
+    // Worked out at the move only: a need ticked changes the count of pages, and saying so at each
+    // tick would interrupt someone who is answering (issue 15).
+    let announcement = {
+        let (progress, messages) = (journey.progress(), messages.clone());
+        use_memo((journey.step.clone(), shown), move |_| {
+            progress
+                .map(|(current, total)| {
+                    messages.tf(
+                        "common.step_of",
+                        &[
+                            ("current", &current.to_string()),
+                            ("total", &total.to_string()),
+                        ],
+                    )
+                })
+                .unwrap_or_default()
         })
-        .unwrap_or_default();
+    };
 
     let open_urgent_help = {
         let journey = journey.clone();
@@ -217,7 +223,7 @@ pub(crate) fn Frame() -> Html {
             </div>
             { language_switcher(&journey, &messages) }
             <div class="sp-widget__page" ref={page_ref}>{ page }</div>
-            <div class="sp-visually-hidden" role="status" aria-live="polite">{ announcement }</div>
+            <div class="sp-visually-hidden" role="status" aria-live="polite">{ (*announcement).clone() }</div>
             if cfg!(feature = "referral") && journey.idle_warning {
                 <crate::components::IdleWarning />
             }
