@@ -5,6 +5,9 @@
 mod follow_up;
 #[cfg(feature = "referral")]
 mod referral;
+mod start;
+
+pub use start::Loaded;
 
 use std::rc::Rc;
 

@@ -10,10 +10,11 @@ use signpost_core::fields::CalendarDate;
 use signpost_core::{Instrument, Language};
 use yew::prelude::*;
 
-use crate::app::{Frame, Loaded, Shared, Words};
 use crate::config::Config;
+use crate::context::{provide, Shared, Words};
+use crate::frame::Frame;
 use crate::i18n::Messages;
-use crate::journey::Purpose;
+use crate::journey::{Loaded, Purpose};
 
 /// A first page this build can draw ahead of time, in English with the default settings.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -111,11 +112,14 @@ fn Preview(props: &PreviewProps) -> Html {
         messages: Messages::english(),
         shown: Language::En,
     };
-    html! {
-        <ContextProvider<Shared> context={Shared { config, words, journey }}>
-            <Frame />
-        </ContextProvider<Shared>>
-    }
+    provide(
+        Shared {
+            config,
+            words,
+            journey,
+        },
+        html! { <Frame /> },
+    )
 }
 
 /// The HTML of `page`, as the browser build would first draw it.

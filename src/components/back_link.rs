@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
+use crate::context::{use_journey, use_messages};
 use crate::journey::Action;
 
 /// GOV.UK back link. A button, not a link, because it changes the widget's state rather than

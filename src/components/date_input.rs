@@ -2,7 +2,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{fieldset, FieldsetProps};
-use crate::app::use_messages;
+use crate::context::use_messages;
 use crate::hooks::field_id;
 use crate::journey::date_parts;
 

@@ -1,7 +1,7 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
+use crate::context::{use_journey, use_messages};
 use crate::journey::Action;
 
 /// The idle warning as a native modal dialog: the page behind is inert, focus moves to the

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::app::JourneyContext;
+use crate::context::JourneyContext;
 use crate::i18n::Messages;
 use crate::i18n::{native_name, LANGUAGES};
 use crate::journey::Action;

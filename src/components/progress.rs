@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
+use crate::context::{use_journey, use_messages};
 
 /// "Question 2 of 4" above the heading, so the person knows where they are and how far to go.
 #[function_component]

@@ -3,7 +3,7 @@ use signpost_core::AnswerValue;
 use yew::prelude::*;
 
 use super::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, DateInput, InputKind, TextField};
-use crate::app::{use_journey, use_messages};
+use crate::context::{use_journey, use_messages};
 use crate::journey::{Action, Problem};
 
 #[derive(Properties, PartialEq)]

@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use super::error_summary::SummaryItem;
 use super::{error_summary, BackLink, Progress};
-use crate::app::{use_journey, use_messages};
+use crate::context::{use_journey, use_messages};
 use crate::i18n::Messages;
 use crate::instrument::scale_text;
 use crate::journey::{Action, Journey, Problem};

@@ -3,8 +3,8 @@ use std::rc::Rc;
 use signpost_core::Language;
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
 use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, QuestionPage};
+use crate::context::{use_journey, use_messages};
 use crate::instrument::scale_text;
 use crate::journey::{Action, Journey, Problem};
 

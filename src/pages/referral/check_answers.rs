@@ -2,8 +2,8 @@ use signpost_core::questionnaire::QuestionKind;
 use signpost_core::AnswerValue;
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
 use crate::components::{BackLink, Progress};
+use crate::context::{use_journey, use_messages};
 use crate::journey::{date_parts, Action};
 
 /// GOV.UK check answers: every question asked, its answer, and a Change link to its page.

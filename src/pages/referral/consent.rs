@@ -1,9 +1,9 @@
 use signpost_core::{ConsentPurpose, CONSENT_VERSION};
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
 use crate::components::problem_message;
 use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, QuestionPage};
+use crate::context::{use_journey, use_messages};
 use crate::journey::{Action, Problem};
 use crate::send::new_idempotency_key;
 

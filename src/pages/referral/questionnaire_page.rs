@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
 use crate::components::{QuestionField, QuestionPage};
+use crate::context::{use_journey, use_messages};
 use crate::hooks::use_revealed;
 
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
 use crate::components::{crisis_lines, BackLink};
+use crate::context::{use_journey, use_messages};
 use crate::journey::Action;
 
 /// After "yes, I need help urgently today": who to call now, then the form if they want it.
