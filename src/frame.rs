@@ -67,6 +67,14 @@ pub fn Frame() -> Html {
         let journey = journey.clone();
         Callback::from(move |_| journey.dispatch(Action::OpenUrgentHelp))
     };
+    let choose_language = {
+        let journey = journey.clone();
+        Callback::from(move |language| journey.dispatch(Action::SetLanguage(language)))
+    };
+    let still_here = {
+        let journey = journey.clone();
+        Callback::from(move |()| journey.dispatch(Action::StillHere))
+    };
     let lang = shown.as_str();
     let dir = if is_rtl(shown) { "rtl" } else { "ltr" };
     let page = if journey.urgent_help_open {
@@ -99,11 +107,11 @@ pub fn Frame() -> Html {
                     </button>
                 }
             </div>
-            { language_switcher(&journey, &messages) }
+            { language_switcher(&messages, journey.language, &choose_language) }
             <div class="sp-widget__page" ref={page_ref}>{ page }</div>
             <div class="sp-visually-hidden" role="status" aria-live="polite">{ (*announcement).clone() }</div>
             if cfg!(feature = "referral") && journey.idle_warning {
-                <crate::components::IdleWarning />
+                <crate::components::IdleWarning on_more_time={still_here} />
             }
         </section>
     }

@@ -459,6 +459,11 @@ pub fn date_parts(value: &str) -> Option<(&str, &str, &str)> {
     Some((day, month, year))
 }
 
+/// The parts as typed, kept as `date_parts` reads them.
+pub fn typed_date(day: &str, month: &str, year: &str) -> String {
+    format!("{year}-{month}-{day}")
+}
+
 impl Reducible for Journey {
     type Action = Action;
 

@@ -1,7 +1,9 @@
 //! The page each journey opens on, as the widget first draws it, rendered ahead of time by Yew's
 //! server renderer (at build time, by `signpost-prerender`). `embed.js` shows it while the wasm
 //! is still downloading, so a person on a slow phone can start reading and answering; the widget
-//! then takes over. Rendering the same components keeps the two the same, control for control.
+//! then takes over. Rendering the same components keeps the two the same, control for control:
+//! static/embed/preview.js hands the answers, presses and focus over by position, which
+//! tests/journeys/preview.test.mjs holds (answers, focus, Send and Start carried over).
 
 use std::rc::Rc;
 

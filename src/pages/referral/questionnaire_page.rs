@@ -1,8 +1,9 @@
 use yew::prelude::*;
 
-use crate::components::{QuestionField, QuestionPage};
+use super::QuestionField;
 use crate::context::{use_journey, use_messages};
 use crate::hooks::use_revealed;
+use crate::pages::QuestionPage;
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionnairePageProps {
