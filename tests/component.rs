@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use signpost_core::fields::CalendarDate;
-use signpost_widget::app::{App, AppProps, Loaded};
+use signpost_widget::app::{App, AppProps};
+use signpost_widget::journey::Loaded;
 use signpost_widget::config::Config;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
