@@ -50,6 +50,9 @@ impl Config {
         attribute: impl Fn(&str) -> Option<String>,
         preferred: &[String],
     ) -> Self {
+        // static/embed/builds.js reads the mode the same way to pick a build; kept equal by
+        // tests/journeys/assisted_follow_up.test.mjs ("… fetches the whole widget", "… the small
+        // check-in build alone").
         let mode = match attribute("mode").as_deref().map(str::trim) {
             Some("assisted") => Mode::Assisted,
             Some("follow-up") => Mode::FollowUp,
@@ -112,6 +115,9 @@ impl Config {
 
     /// A follow-up link's address at the service. Tokens are URL-safe base64, so they need no
     /// escaping; anything else is refused by the service as unknown.
+    ///
+    /// static/embed/lookup.js makes the same address to ask early; kept equal by
+    /// tests/journeys/assisted_follow_up.test.mjs ("a returning patient follows their link…").
     pub fn checkin_endpoint(&self, token: &str) -> String {
         let token: String = token
             .chars()

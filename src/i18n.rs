@@ -339,6 +339,31 @@ mod tests {
         }
     }
 
+    /// GOV.UK's style for yes/no questions: the error says what to do either way ("Select yes if
+    /// we can leave a voicemail, or no if we cannot"), so it never reads as if *No* were wrong.
+    #[cfg(feature = "referral")]
+    #[test]
+    fn a_yes_no_error_names_both_answers_in_every_language() {
+        let questionnaire = default_questionnaire();
+        for language in LANGUAGES {
+            let file = file(language);
+            let answers = [&file["common.yes"], &file["common.no"]].map(|w| w.to_lowercase());
+            for question in questionnaire.pages().iter().flat_map(|p| &p.questions) {
+                if question.kind != QuestionKind::YesNo {
+                    continue;
+                }
+                let key = format!("question.{}.error_missing", question.id);
+                let text = file[&key].to_lowercase();
+                let (yes, no) = (text.find(&answers[0]), text.rfind(&answers[1]));
+                assert!(
+                    matches!((yes, no), (Some(yes), Some(no)) if yes < no),
+                    "static/i18n/{}.json: {key:?} must say yes if … then no if …: {text:?}",
+                    language.as_str()
+                );
+            }
+        }
+    }
+
     #[test]
     fn translations_other_than_english_are_marked_as_drafts() {
         for language in LANGUAGES.into_iter().filter(|l| *l != Language::En) {

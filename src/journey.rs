@@ -5,6 +5,9 @@
 mod follow_up;
 #[cfg(feature = "referral")]
 mod referral;
+mod start;
+
+pub use start::Loaded;
 
 use std::rc::Rc;
 
@@ -454,6 +457,11 @@ pub fn date_parts(value: &str) -> Option<(&str, &str, &str)> {
     let mut parts = value.splitn(3, '-');
     let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
     Some((day, month, year))
+}
+
+/// The parts as typed, kept as `date_parts` reads them.
+pub fn typed_date(day: &str, month: &str, year: &str) -> String {
+    format!("{year}-{month}-{day}")
 }
 
 impl Reducible for Journey {

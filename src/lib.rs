@@ -5,6 +5,8 @@ pub mod app;
 pub mod browser_json;
 pub mod components;
 pub mod config;
+pub mod context;
+pub mod frame;
 pub mod hooks;
 pub mod i18n;
 pub mod instrument;
@@ -24,9 +26,9 @@ use web_sys::Element;
 
 use signpost_core::fields::CalendarDate;
 
-use crate::app::{App, AppProps, Loaded};
+use crate::app::{App, AppProps};
 use crate::config::Config;
-use crate::journey::Purpose;
+use crate::journey::{Loaded, Purpose};
 use crate::send::EarlyLookup;
 
 // Talc instead of Rust's default dlmalloc: a few KiB less to download, and faster allocation,

@@ -1,7 +1,9 @@
 //! The page each journey opens on, as the widget first draws it, rendered ahead of time by Yew's
 //! server renderer (at build time, by `signpost-prerender`). `embed.js` shows it while the wasm
 //! is still downloading, so a person on a slow phone can start reading and answering; the widget
-//! then takes over. Rendering the same components keeps the two the same, control for control.
+//! then takes over. Rendering the same components keeps the two the same, control for control:
+//! static/embed/preview.js hands the answers, presses and focus over by position, which
+//! tests/journeys/preview.test.mjs holds (answers, focus, Send and Start carried over).
 
 use std::rc::Rc;
 
@@ -10,10 +12,11 @@ use signpost_core::fields::CalendarDate;
 use signpost_core::{Instrument, Language};
 use yew::prelude::*;
 
-use crate::app::{Frame, Loaded, Shared, Words};
 use crate::config::Config;
+use crate::context::{provide, Shared, Words};
+use crate::frame::Frame;
 use crate::i18n::Messages;
-use crate::journey::Purpose;
+use crate::journey::{Loaded, Purpose};
 
 /// A first page this build can draw ahead of time, in English with the default settings.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -111,11 +114,14 @@ fn Preview(props: &PreviewProps) -> Html {
         messages: Messages::english(),
         shown: Language::En,
     };
-    html! {
-        <ContextProvider<Shared> context={Shared { config, words, journey }}>
-            <Frame />
-        </ContextProvider<Shared>>
-    }
+    provide(
+        Shared {
+            config,
+            words,
+            journey,
+        },
+        html! { <Frame /> },
+    )
 }
 
 /// The HTML of `page`, as the browser build would first draw it.

@@ -1,7 +1,10 @@
 //! The shipped questionnaire, read with the browser's own JSON parser into core's file shape,
 //! then checked by core exactly as the service checks it (`Questionnaire::from_raw`). serde_json's
 //! parser and the visitors for these types would otherwise be the largest part of the wasm that is
-//! not Yew. `tests/browser_json.rs` checks that this reads the file as serde_json does.
+//! not Yew. A hand-kept copy of core's `RawQuestionnaire`, `RawPage`, `RawQuestion` and
+//! `Condition` serde shapes: `tests/browser_json.rs`'s
+//! `the_questionnaire_reads_as_serde_json_reads_it` checks that this reads the file as serde_json
+//! does.
 
 use signpost_core::questionnaire::{
     Condition, ConditionTest, RawPage, RawQuestion, RawQuestionnaire,

@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use signpost_core::fields::CalendarDate;
-use signpost_widget::app::{App, AppProps, Loaded};
+use signpost_widget::app::{App, AppProps};
+use signpost_widget::journey::Loaded;
 use signpost_widget::config::Config;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -116,11 +117,11 @@ async fn continue_without_an_answer_shows_the_error_summary_and_inline_message()
     );
     assert_eq!(
         text(&root, ".sp-error-summary a"),
-        "Select yes if you need help urgently today"
+        "Select yes if you need help urgently today, or no if you do not"
     );
     assert_eq!(
         text(&root, ".sp-error-message"),
-        "Error: Select yes if you need help urgently today"
+        "Error: Select yes if you need help urgently today, or no if you do not"
     );
     let fieldset = root.query_selector("fieldset").unwrap().unwrap();
     let described = fieldset.get_attribute("aria-describedby").unwrap();

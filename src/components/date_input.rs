@@ -2,9 +2,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{fieldset, FieldsetProps};
-use crate::app::use_messages;
+use crate::context::use_messages;
 use crate::hooks::field_id;
-use crate::journey::date_parts;
 
 #[derive(Properties, PartialEq)]
 pub struct DateInputProps {
@@ -16,9 +15,10 @@ pub struct DateInputProps {
     pub hint: Option<AttrValue>,
     #[prop_or_default]
     pub error: Option<AttrValue>,
-    /// The parts as typed, `year-month-day`.
-    pub value: AttrValue,
-    pub on_input: Callback<String>,
+    /// The parts as typed: day, month and year.
+    pub value: (AttrValue, AttrValue, AttrValue),
+    /// Called with all three parts, as typed, each time one changes.
+    pub on_input: Callback<(String, String, String)>,
 }
 
 /// GOV.UK date input: day, month and year as three numeric fields in a fieldset, because people
@@ -27,13 +27,13 @@ pub struct DateInputProps {
 pub fn DateInput(props: &DateInputProps) -> Html {
     let messages = use_messages();
     let id = field_id(&props.field);
-    let (day, month, year) = date_parts(&props.value).unwrap_or(("", "", ""));
+    let (day, month, year) = &props.value;
     let parts = [
         ("day", day, "bday-day", 2),
         ("month", month, "bday-month", 2),
         ("year", year, "bday-year", 4),
     ];
-    let current = (day.to_owned(), month.to_owned(), year.to_owned());
+    let current = (day.to_string(), month.to_string(), year.to_string());
     let inputs = html! {
                 <div class="sp-date-input">
                     { for parts.into_iter().map(|(part, value, autocomplete, width)| {
@@ -48,7 +48,7 @@ pub fn DateInput(props: &DateInputProps) -> Html {
                                 "month" => (d.clone(), typed, y.clone()),
                                 _ => (d.clone(), m.clone(), typed),
                             };
-                            on_input.emit(format!("{y}-{m}-{d}"));
+                            on_input.emit((d, m, y));
                         });
                         html! {
                             <div class="sp-date-input__item">
@@ -56,7 +56,7 @@ pub fn DateInput(props: &DateInputProps) -> Html {
                                 <input class={super::class_list([Some("sp-input"), Some(&format!("sp-input--width-{width}")), props.error.is_some().then_some("sp-input--error")])}
                                     id={input_id} name={format!("{}-{part}", props.field)} type="text" inputmode="numeric"
                                     autocomplete={autocomplete} aria-invalid={props.error.is_some().then_some("true")}
-                                    value={value.to_owned()} {oninput} />
+                                    value={value.clone()} {oninput} />
                             </div>
                         }
                     }) }

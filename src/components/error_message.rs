@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::app::use_messages;
+use crate::context::use_messages;
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorMessageProps {

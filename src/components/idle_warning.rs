@@ -1,14 +1,18 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
-use crate::journey::Action;
+use crate::context::use_messages;
+
+#[derive(Properties, PartialEq)]
+pub struct IdleWarningProps {
+    /// The person is still there: the one button, and Escape.
+    pub on_more_time: Callback<()>,
+}
 
 /// The idle warning as a native modal dialog: the page behind is inert, focus moves to the
 /// dialog, and its one button gives more time. Escape also counts as asking for more time.
 #[function_component]
-pub fn IdleWarning() -> Html {
-    let journey = use_journey();
+pub fn IdleWarning(props: &IdleWarningProps) -> Html {
     let messages = use_messages();
     let dialog = use_node_ref();
     {
@@ -19,17 +23,10 @@ pub fn IdleWarning() -> Html {
             }
         });
     }
-    let more_time = {
-        let journey = journey.clone();
-        Callback::from(move |_| journey.dispatch(Action::StillHere))
-    };
-    let oncancel = {
-        let journey = journey.clone();
-        Callback::from(move |event: Event| {
-            event.prevent_default();
-            journey.dispatch(Action::StillHere);
-        })
-    };
+    let more_time = props.on_more_time.reform(|_: MouseEvent| ());
+    let oncancel = props
+        .on_more_time
+        .reform(|event: Event| event.prevent_default());
     html! {
         <dialog class="sp-dialog" ref={dialog} aria-labelledby="sp-idle-heading" aria-describedby="sp-idle-body" {oncancel}>
             <h2 class="sp-heading-m" id="sp-idle-heading">{ messages.t("idle.heading") }</h2>

@@ -2,25 +2,20 @@ use yew::prelude::*;
 
 use super::ErrorMessage;
 
-#[derive(Properties, PartialEq)]
 pub struct LabelledProps {
     /// The id of the control inside; the label points at it, the hint and error derive from it.
     pub id: AttrValue,
     pub label: AttrValue,
     /// When true the label is the page's `h1` (one question per page).
-    #[prop_or_default]
     pub heading: bool,
-    #[prop_or_default]
     pub hint: Option<AttrValue>,
-    #[prop_or_default]
     pub error: Option<AttrValue>,
     pub children: Html,
 }
 
 /// One text control with its label, hint and error, in a form group (GOV.UK input and
 /// textarea). The control itself carries `aria-describedby` from the same ids.
-#[function_component]
-pub fn Labelled(props: &LabelledProps) -> Html {
+pub fn labelled(props: LabelledProps) -> Html {
     let id = &props.id;
     let label = html! { <label class="sp-label" for={id.clone()}>{ props.label.clone() }</label> };
     html! {
@@ -36,7 +31,7 @@ pub fn Labelled(props: &LabelledProps) -> Html {
             if let Some(error) = &props.error {
                 <ErrorMessage id={id.clone()} text={error.clone()} />
             }
-            { props.children.clone() }
+            { props.children }
         </div>
     }
 }

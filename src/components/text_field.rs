@@ -2,7 +2,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{described_by, Labelled};
+use super::{described_by, labelled, LabelledProps};
 use crate::hooks::field_id;
 
 /// The kind of text asked for: sets the control, the input type and the on-screen keyboard.
@@ -30,20 +30,15 @@ impl InputKind {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     pub field: AttrValue,
     pub label: AttrValue,
     /// When true the label is the page's `h1` (one question per page).
-    #[prop_or_default]
     pub heading: bool,
-    #[prop_or_default]
     pub hint: Option<AttrValue>,
-    #[prop_or_default]
     pub error: Option<AttrValue>,
     pub kind: InputKind,
     /// WCAG 1.3.5: the purpose of an input about the person (`name`, `tel`, `postal-code`…).
-    #[prop_or_default]
     pub autocomplete: Option<AttrValue>,
     pub value: AttrValue,
     pub on_input: Callback<String>,
@@ -51,11 +46,10 @@ pub struct TextFieldProps {
 
 /// A labelled text input or textarea with its hint and error joined by `aria-describedby`, and
 /// `aria-invalid` while it has an error (GOV.UK input and textarea).
-#[function_component]
-pub fn TextField(props: &TextFieldProps) -> Html {
+pub fn text_field(props: TextFieldProps) -> Html {
     let id = field_id(&props.field);
     let describedby = described_by(&id, props.hint.is_some(), props.error.is_some());
-    let on_input = props.on_input.clone();
+    let on_input = props.on_input;
     let oninput = Callback::from(move |event: InputEvent| {
         let Some(target) = event.target() else { return };
         let value = match target.dyn_ref::<HtmlTextAreaElement>() {
@@ -81,9 +75,12 @@ pub fn TextField(props: &TextFieldProps) -> Html {
                 value={props.value.clone()} {oninput} />
         }
     };
-    html! {
-        <Labelled id={id.clone()} label={props.label.clone()} heading={props.heading} hint={props.hint.clone()} error={props.error.clone()}>
-            { control }
-        </Labelled>
-    }
+    labelled(LabelledProps {
+        id: id.into(),
+        label: props.label,
+        heading: props.heading,
+        hint: props.hint,
+        error: props.error,
+        children: control,
+    })
 }

@@ -11,7 +11,11 @@ const WINDOW_MS: f64 = 5_000.0;
 const PRESSES: usize = 3;
 
 /// Pressing Shift three times within five seconds does what *Exit this page* does: someone
-/// who is interrupted can leave without finding the button.
+/// who is interrupted can leave without finding the button. static/embed/preview.js has a copy
+/// for the preview; tests/journeys/preview.test.mjs ("Exit this page by pressing Shift three times
+/// works before the wasm arrives", "before the wasm arrives, two Shift presses, or three spread
+/// over more than five seconds, do not exit") and safety_privacy_languages.test.mjs (the same
+/// here) keep the two equal.
 #[hook]
 pub fn use_exit_shortcut(on_exit: Callback<()>) {
     use_effect_with((), move |_| {

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::app::JourneyContext;
+use crate::context::JourneyContext;
 use crate::i18n::Messages;
 use crate::journey::{Action, Unavailable};
 

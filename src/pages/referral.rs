@@ -3,6 +3,7 @@
 mod check_answers;
 mod confirmation;
 mod consent;
+mod question_field;
 mod questionnaire_page;
 mod start;
 mod urgent_advice;
@@ -10,6 +11,7 @@ mod urgent_advice;
 pub use check_answers::CheckAnswers;
 pub use confirmation::Confirmation;
 pub use consent::Consent;
+use question_field::QuestionField;
 pub use questionnaire_page::QuestionnairePage;
 pub use start::Start;
 pub use urgent_advice::UrgentAdvice;

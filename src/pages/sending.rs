@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::app::JourneyContext;
+use crate::context::JourneyContext;
 use crate::i18n::Messages;
 use crate::journey::{Action, Delivery, SendFailure};
 use crate::send::MAX_ATTEMPTS;

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
-use crate::app::JourneyContext;
 use crate::components::crisis_lines;
+use crate::context::JourneyContext;
 use crate::i18n::Messages;
 use crate::journey::Action;
 

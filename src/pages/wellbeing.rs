@@ -3,10 +3,11 @@ use std::rc::Rc;
 use signpost_core::Language;
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
-use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, QuestionPage};
+use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose};
+use crate::context::{use_journey, use_messages};
 use crate::instrument::scale_text;
 use crate::journey::{Action, Journey, Problem};
+use crate::pages::QuestionPage;
 
 /// The wellbeing check-in: the scale's statements verbatim, each a group of five radios, with
 /// the scale's copyright notice under it. It can be skipped.

@@ -1,6 +1,13 @@
 //! The service's answers, read from the JSON the browser parsed (`browser_json`) into the types
 //! serde read them into before: the same member names, required members required, optional ones
 //! `null` or absent, unknown ones ignored. Anything else reads as `None`, as serde's error did.
+//!
+//! A hand-kept copy of core's serde shapes (`CheckinInfo`, `CheckinResult`, `ScorePoint`, the
+//! service's reference and error bodies): a member changed there must be changed here. Kept equal
+//! by tests/browser_json.rs (`the_services_answers_read_back_as_core_writes_them`,
+//! `optional_members_may_be_absent_and_unknown_ones_are_ignored`,
+//! `an_answer_of_the_wrong_shape_reads_as_nothing_as_with_serde`) and
+//! `names_are_read_as_core_writes_them` below.
 
 use signpost_core::checkin::{CheckinInfo, CheckinResult, ScoreKind, ScorePoint};
 use signpost_core::Instrument;

@@ -8,7 +8,10 @@
 export const here = new URL('.', import.meta.url);
 const builds = new Map();
 
-// As the widget reads it (src/config.rs): anything but these two is self-referral.
+// As the widget reads it (src/config.rs, `Config::from_attributes`): anything but these two is
+// self-referral. A copy of that rule, kept equal by tests/journeys/assisted_follow_up.test.mjs ("a
+// referral page fetches the whole widget", "a follow-up page fetches the small check-in build
+// alone") and preview.test.mjs (each mode's preview is its own page).
 export const modeOf = (element) => (element.getAttribute('mode') ?? '').trim();
 
 export function buildFor(element) {

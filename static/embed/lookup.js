@@ -8,6 +8,9 @@ export function lookUpCheckin(element) {
   const token = element.getAttribute('checkin') || new URLSearchParams(location.search).get('checkin');
   if (!token) return undefined;
   const service = (element.getAttribute('service') ?? '').trim().replace(/\/+$/, '');
+  // The address src/config.rs's `checkin_endpoint` makes. A copy, kept equal by
+  // tests/journeys/assisted_follow_up.test.mjs ("a returning patient follows their link…": the
+  // link is looked up once; a different address would have the widget ask again).
   const url = `${service}/api/v1/checkins/${token.replace(/[^A-Za-z0-9_-]/g, '')}`;
   // Read in full here, so the answer is ready the moment the widget starts. A failed request
   // resolves to null: the widget then says the service could not be reached.

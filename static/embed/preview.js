@@ -55,7 +55,10 @@ export function showPreview(container, { html, exitUrl }) {
     preview.takeOver?.();
   };
   // Exit works at once, as in the widget: hide the page, and leave without a way back. Its
-  // shortcut too, as src/hooks/use_exit_shortcut.rs has it: Shift 3 times within 5 seconds.
+  // shortcut too, as src/hooks/use_exit_shortcut.rs has it: Shift 3 times within 5 seconds. A
+  // copy of that rule, kept equal by tests/journeys/preview.test.mjs ("Exit this page by pressing
+  // Shift three times works before the wasm arrives", "before the wasm arrives, two Shift presses,
+  // or three spread over more than five seconds, do not exit").
   const exit = () => {
     document.body.hidden = true;
     location.replace(exitUrl);
@@ -64,7 +67,8 @@ export function showPreview(container, { html, exitUrl }) {
   const onKey = (event) => {
     if (!container.isConnected) return removeEventListener('keydown', onKey);
     if (event.key !== 'Shift' || event.repeat) return;
-    shifts = [...shifts.filter((at) => event.timeStamp - at < 5000), event.timeStamp];
+    const now = performance.now();
+    shifts = [...shifts.filter((at) => now - at < 5000), now];
     if (shifts.length >= 3) exit();
   };
   addEventListener('keydown', onKey);
@@ -101,7 +105,14 @@ export function takeOverAtPause(preview, live, root) {
   wait();
 }
 
-/** Puts the widget's own page (`live`) where the preview was, and carries the person's work over. */
+/**
+ * Puts the widget's own page (`live`) where the preview was, and carries the person's work over,
+ * control by control by position: the preview is the widget's own first page drawn at build time
+ * (src/prerender.rs), so its controls are the widget's, in the same order. Kept so by
+ * tests/journeys/preview.test.mjs ("the questions show before the wasm arrives, and answers, focus
+ * and the page carry over to the widget", "Send pressed before the wasm arrives is kept…", "the
+ * self/assisted start page shows before the wasm arrives, and Start pressed there carries over").
+ */
 function handOver({ container, pressed }, live, root) {
   const before = controls(container);
   const focused = before.indexOf(root.activeElement);

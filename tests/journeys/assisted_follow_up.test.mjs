@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, widgetDrawn, english, widget, button } from './harness.mjs';
 import { heading, answerQuestionnaire, answerByMouse, answerByKeyboard, press, where, moved } from './answering.mjs';
 
@@ -50,50 +52,65 @@ async function remountWith(page, attributes) {
   await widgetDrawn(page);
 }
 
-test('a volunteer refers a client on a tablet, then starts again for someone else', async () => {
-  const body = fixture('valid', 'assisted-arabic-letter-and-swemwbs');
-  const { page, context, problems, wasm } = await openPage(browser, `${server.url}/demo/assisted.html`, { viewport: { width: 1024, height: 768 } });
-  assert.deepEqual(wasm, ['signpost_widget_bg.wasm'], 'a referral page fetches the whole widget');
-  assert.equal(await heading(page), english['assisted.heading']);
-  await expectAccessible(page, 'the volunteer start page');
-  await expectTargetsAtLeast(page, 44, 'the volunteer start page');
+/** Nothing in the widget reaches past the screen's edge, so nothing scrolls sideways. */
+async function expectFits(page, where) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${where} scrolls sideways by ${overflow}px`);
+}
 
-  await button(page, 'start.button').click();
-  await widget(page).locator('.sp-error-summary').waitFor();
-  assert.equal((await widget(page).locator('.sp-error-summary a').innerText()).trim(), english['error.volunteer_confirmation']);
-  await expectAccessible(page, 'the volunteer start page with its error');
-  await widget(page).getByLabel(english['assisted.present']).check();
-  await press(page, button(page, 'start.button'));
+// A foodbank's tablet may be held either way: landscape, and portrait (768 × 1024).
+for (const [orientation, viewport] of [['landscape', { width: 1024, height: 768 }], ['portrait', { width: 768, height: 1024 }]]) {
+  test(`a volunteer refers a client on a tablet in ${orientation}, then starts again for someone else`, async () => {
+    const body = fixture('valid', 'assisted-arabic-letter-and-swemwbs');
+    const { page, context, problems, wasm } = await openPage(browser, `${server.url}/demo/assisted.html`, { viewport });
+    assert.deepEqual(wasm, ['signpost_widget_bg.wasm'], 'a referral page fetches the whole widget');
+    assert.equal(await heading(page), english['assisted.heading']);
+    await expectAccessible(page, 'the volunteer start page');
+    await expectTargetsAtLeast(page, 44, 'the volunteer start page');
 
-  await answerQuestionnaire(page, { ...body, language: 'en' }, english, async (where) => {
-    await expectTargetsAtLeast(page, 44, where);
+    await button(page, 'start.button').click();
+    await widget(page).locator('.sp-error-summary').waitFor();
+    assert.equal((await widget(page).locator('.sp-error-summary a').innerText()).trim(), english['error.volunteer_confirmation']);
+    await expectAccessible(page, 'the volunteer start page with its error');
+    await widget(page).getByLabel(english['assisted.present']).check();
+    await press(page, button(page, 'start.button'));
+
+    await answerQuestionnaire(page, { ...body, language: 'en' }, english, async (where) => {
+      await expectTargetsAtLeast(page, 44, where);
+      await expectFits(page, `${where} (${orientation})`);
+      if (where === english['page.about_you.heading']) {
+        const shot = join(tmpdir(), `signpost-assisted-${viewport.width}x${viewport.height}.png`);
+        await page.screenshot({ path: shot, fullPage: true });
+        console.log(`# ${where}, assisted, ${orientation}: ${shot}`);
+      }
+    });
+    await press(page, button(page, 'check.continue'));
+    await widget(page).getByLabel(english['consent.share']).check();
+    await widget(page).getByLabel(english['consent.contact']).check();
+    await button(page, 'consent.send').click();
+    await widget(page).locator('.sp-reference').waitFor();
+    const reference = (await widget(page).locator('.sp-reference').innerText()).trim();
+    await expectAccessible(page, 'the assisted confirmation');
+
+    const stored = server.stored(reference);
+    assert.equal(stored.channel, 'assisted', 'evaluations can tell assisted answers apart');
+    assert.equal(stored.organisation, 'Southside Foodbank');
+    assert.equal(stored.wellbeing.instrument, 'swemwbs');
+
+    await press(page, button(page, 'confirmation.start_again'));
+    assert.equal(await heading(page), english['assisted.heading']);
+    assert.equal(await widget(page).getByText(reference).count(), 0, "the last client's reference is gone");
+    assert.equal(await widget(page).getByLabel(english['assisted.present']).isChecked(), false);
+    await widget(page).getByLabel(english['assisted.present']).check();
+    await press(page, button(page, 'start.button'));
+    await answerByMouse(page, new Map([['answers.urgent', 'no']]));
+    await press(page, button(page, 'common.continue'));
+    assert.equal(await widget(page).locator('input[name="answers.needs"]:checked').count(), 0, "none of the last client's answers");
+    await expectNothingLeft(page);
+    assert.deepEqual(problems, []);
+    await context.close();
   });
-  await press(page, button(page, 'check.continue'));
-  await widget(page).getByLabel(english['consent.share']).check();
-  await widget(page).getByLabel(english['consent.contact']).check();
-  await button(page, 'consent.send').click();
-  await widget(page).locator('.sp-reference').waitFor();
-  const reference = (await widget(page).locator('.sp-reference').innerText()).trim();
-  await expectAccessible(page, 'the assisted confirmation');
-
-  const stored = server.stored(reference);
-  assert.equal(stored.channel, 'assisted', 'evaluations can tell assisted answers apart');
-  assert.equal(stored.organisation, 'Southside Foodbank');
-  assert.equal(stored.wellbeing.instrument, 'swemwbs');
-
-  await press(page, button(page, 'confirmation.start_again'));
-  assert.equal(await heading(page), english['assisted.heading']);
-  assert.equal(await widget(page).getByText(reference).count(), 0, "the last client's reference is gone");
-  assert.equal(await widget(page).getByLabel(english['assisted.present']).isChecked(), false);
-  await widget(page).getByLabel(english['assisted.present']).check();
-  await press(page, button(page, 'start.button'));
-  await answerByMouse(page, new Map([['answers.urgent', 'no']]));
-  await press(page, button(page, 'common.continue'));
-  assert.equal(await widget(page).locator('input[name="answers.needs"]:checked').count(), 0, "none of the last client's answers");
-  await expectNothingLeft(page);
-  assert.deepEqual(problems, []);
-  await context.close();
-});
+}
 
 test('on a tablet left alone, a warning offers more time, then everything is cleared', async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}/demo/assisted.html`);

@@ -126,6 +126,22 @@ for (const how of ['the button', 'pressing Shift three times']) {
   });
 }
 
+// static/embed/preview.js keeps its own copy of the widget's rule (src/hooks/use_exit_shortcut.rs).
+test('before the wasm arrives, two Shift presses, or three spread over more than five seconds, do not exit', async () => {
+  const { context, page, release } = await openWithWasmHeld(await followUpLink());
+  await page.clock.install();
+  await page.keyboard.press('Shift');
+  await page.keyboard.press('Shift');
+  await page.clock.fastForward(6000);
+  await page.keyboard.press('Shift');
+  // Leaving hides the page at once, before the neutral site loads (preview.js's `exit`).
+  assert.equal(await page.evaluate(() => document.body.hidden), false, 'the page is not left');
+  assert.equal(new URL(page.url()).origin, server.url);
+  assert.equal(await preview(page).count(), 1, 'still the preview, before the wasm');
+  release();
+  await context.close();
+});
+
 for (const { mode, url, heading } of [
   { mode: 'self', url: '/', heading: 'start.heading' },
   { mode: 'assisted', url: '/demo/assisted.html', heading: 'assisted.heading' },

@@ -19,6 +19,8 @@ pub const CHECKIN_SCHEMA: &str = "signpost.checkin/1";
 
 /// A follow-up check-in as it travels as JSON (`POST /api/v1/checkins/{token}`). Nothing in it is
 /// trusted until `Checkin::parse` accepts it; like a referral's, it carries no score.
+// Hand-kept copy: crates/core/src/wire.rs writes this by hand for the widget, kept equal by
+// wire::tests::a_check_in_is_written_as_serde_writes_it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheckin {
@@ -145,6 +147,10 @@ impl From<&Checkin> for RawCheckin {
     }
 }
 
+// Hand-kept copy: src/send/answer.rs reads this from the browser's JSON.parse for the widget,
+// kept equal by tests/browser_json.rs (the_services_answers_read_back_as_core_writes_them,
+// optional_members_may_be_absent_and_unknown_ones_are_ignored,
+// an_answer_of_the_wrong_shape_reads_as_nothing_as_with_serde).
 /// What `GET /api/v1/checkins/{token}` answers: which scale to ask, and whether there is a score
 /// from the start to compare with. Nothing about the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +177,10 @@ pub struct ScorePoint {
     pub kind: ScoreKind,
 }
 
+// Hand-kept copy: src/send/answer.rs reads this from the browser's JSON.parse for the widget,
+// kept equal by tests/browser_json.rs (the_services_answers_read_back_as_core_writes_them,
+// optional_members_may_be_absent_and_unknown_ones_are_ignored,
+// an_answer_of_the_wrong_shape_reads_as_nothing_as_with_serde).
 /// What `POST /api/v1/checkins/{token}` answers: the scores in time order, the baseline's first
 /// when there is one, and how much, and whether meaningfully, the latest differs from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

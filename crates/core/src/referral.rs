@@ -70,6 +70,9 @@ impl Language {
     }
 }
 
+// Hand-kept copy: crates/core/src/wire.rs writes this by hand for the widget, kept equal by
+// wire::tests::every_valid_referral_fixture_is_written_as_serde_writes_it and
+// awkward_text_is_escaped_as_serde_escapes_it.
 /// A referral as it travels as JSON. Nothing in it is trusted until `Referral::parse` accepts it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

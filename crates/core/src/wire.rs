@@ -1,6 +1,11 @@
 //! The two bodies the widget sends, written as JSON by hand, exactly as serde writes them (the
 //! tests compare the two byte for byte). The service reads them with serde; the widget writes them
 //! with this, so its wasm carries no JSON library: tens of KiB less for a phone to download.
+//!
+//! A hand-kept copy of `RawReferral` and `RawCheckin`'s serde shape: a member added there must be
+//! added here. The tests below keep the two equal:
+//! `every_valid_referral_fixture_is_written_as_serde_writes_it`,
+//! `awkward_text_is_escaped_as_serde_escapes_it` and `a_check_in_is_written_as_serde_writes_it`.
 
 use crate::answers::AnswerValue;
 use crate::checkin::RawCheckin;

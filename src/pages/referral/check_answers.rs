@@ -2,8 +2,8 @@ use signpost_core::questionnaire::QuestionKind;
 use signpost_core::AnswerValue;
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
-use crate::components::{BackLink, Progress};
+use crate::components::progress;
+use crate::context::{use_journey, use_messages};
 use crate::journey::{date_parts, Action};
 
 /// GOV.UK check answers: every question asked, its answer, and a Change link to its page.
@@ -27,8 +27,8 @@ pub fn CheckAnswers() -> Html {
     };
     html! {
         <>
-            <BackLink />
-            <Progress />
+            { crate::pages::back(&journey, &messages) }
+            { progress(&messages, journey.progress()) }
             <h1 class="sp-heading-l" tabindex="-1">{ messages.t("check.heading") }</h1>
             <dl class="sp-summary-list">
                 { for rows.map(|(index, question)| {

@@ -2,8 +2,8 @@ use yew::prelude::*;
 
 use signpost_core::Channel;
 
-use crate::app::{use_journey, use_messages};
 use crate::components::crisis_lines;
+use crate::context::{use_journey, use_messages};
 use crate::journey::Action;
 
 #[derive(Properties, PartialEq)]

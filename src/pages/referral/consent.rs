@@ -1,10 +1,10 @@
 use signpost_core::{ConsentPurpose, CONSENT_VERSION};
 use yew::prelude::*;
 
-use crate::app::{use_journey, use_messages};
-use crate::components::problem_message;
-use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, QuestionPage};
+use crate::components::{choice_group, ChoiceGroupProps, ChoiceItem, Choose};
+use crate::context::{use_journey, use_messages};
 use crate::journey::{Action, Problem};
+use crate::pages::{problem_message, QuestionPage};
 use crate::send::new_idempotency_key;
 
 /// Explicit, separate consent for each purpose. Nothing leaves the browser before this page.

@@ -1,11 +1,12 @@
 use signpost_core::Channel;
 use yew::prelude::*;
 
-use crate::app::{use_config, use_journey, use_messages};
 use crate::components::{
-    choice_group, error_summary, problem_message, ChoiceGroupProps, ChoiceItem, Choose, SummaryItem,
+    choice_group, error_summary, ChoiceGroupProps, ChoiceItem, Choose, SummaryItem,
 };
+use crate::context::{use_config, use_journey, use_messages};
 use crate::journey::{Action, Problem};
+use crate::pages::problem_message;
 
 /// What this is, who reads it, how long it takes, that it is not an emergency service, what
 /// happens to the answers and how to leave quickly. In assisted mode, the volunteer also

@@ -78,6 +78,9 @@ pub struct Questionnaire {
 // The file's shape, unchecked. `type` stays a string here so an unknown one gets our error,
 // naming the question. Public so the widget can fill it from the browser's own JSON parser
 // (smaller than serde_json in the wasm) and still have `Questionnaire::from_raw` check it.
+// Hand-kept copy: src/questionnaire_file.rs reads this (and RawPage, RawQuestion, Condition)
+// from the browser's JSON.parse for the widget, kept equal by tests/browser_json.rs's
+// the_questionnaire_reads_as_serde_json_reads_it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestionnaire {

@@ -1,5 +1,19 @@
 //! Reusable accessible controls. Accessibility lives here, so no page can forget it:
 //! labels, hints and errors wired with `aria-describedby`, fieldsets with legends, error prefixes.
+//!
+//! A control knows nothing of the journey or the pages: it draws what it is given (its words,
+//! its value, its error) and reports what the person did through a callback. Pages (`pages/`)
+//! read the journey, word its problems and pass all of that in. The words of the control itself
+//! (*Day*, *Error:*) may come from the shared context (`crate::context::use_messages`).
+//!
+//! **Component or function, the rule.** A piece is a `#[function_component]` when it needs a
+//! hook: state, an effect, a node ref, or the shared context (`use_messages`, `use_journey`);
+//! or, named in its comment, when it is drawn many times on a page and Yew skipping the
+//! unchanged ones (equal props) is worth it (`pages/wellbeing.rs`'s `ScaleItem`: 14 statements).
+//! Anything else is a plain `fn(…) -> Html`, given what it draws: there is no component to
+//! allocate, compare or ship. So `DateInput`, `ErrorMessage` and `IdleWarning` are components
+//! here, and `text_field`, `choice_group`, `fieldset`, `error_summary` … are functions; a
+//! function with several inputs takes a `…Props` struct, so its call names them.
 
 mod back_link;
 mod choice_group;
@@ -13,13 +27,10 @@ mod idle_warning;
 mod labelled;
 mod language_switcher;
 mod progress;
-#[cfg(feature = "referral")]
-mod question_field;
-mod question_page;
 mod score_chart;
 mod text_field;
 
-pub use back_link::BackLink;
+pub use back_link::back_link;
 pub use choice_group::{choice_group, ChoiceGroupProps, ChoiceItem, Choose};
 pub use crisis_lines::crisis_lines;
 pub use date_input::DateInput;
@@ -28,14 +39,11 @@ pub use error_summary::{error_summary, SummaryItem};
 pub use exit_this_page::{exit_now, exit_this_page};
 pub use fieldset::{fieldset, FieldsetProps};
 pub use idle_warning::IdleWarning;
-pub use labelled::Labelled;
+pub use labelled::{labelled, LabelledProps};
 pub use language_switcher::language_switcher;
-pub use progress::Progress;
-#[cfg(feature = "referral")]
-pub use question_field::QuestionField;
-pub use question_page::{problem_message, QuestionPage};
+pub use progress::progress;
 pub use score_chart::{format_score, score_chart};
-pub use text_field::{InputKind, TextField};
+pub use text_field::{text_field, InputKind, TextFieldProps};
 
 /// `parts` with `separator` between them. `[T]::join` is the same, but generic code the widget
 /// would carry only for these few lists.

@@ -2,9 +2,12 @@ use signpost_core::questionnaire::{Question, QuestionKind};
 use signpost_core::AnswerValue;
 use yew::prelude::*;
 
-use super::{choice_group, ChoiceGroupProps, ChoiceItem, Choose, DateInput, InputKind, TextField};
-use crate::app::{use_journey, use_messages};
-use crate::journey::{Action, Problem};
+use crate::components::{
+    choice_group, text_field, ChoiceGroupProps, ChoiceItem, Choose, DateInput, InputKind,
+    TextFieldProps,
+};
+use crate::context::{use_journey, use_messages};
+use crate::journey::{date_parts, typed_date, Action, Problem};
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionFieldProps {
@@ -102,9 +105,16 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
                 on_choose,
             })
         }
-        QuestionKind::Date => html! {
-            <DateInput {field} legend={label} {hint} {error} {heading} value={text} on_input={set} />
-        },
+        QuestionKind::Date => {
+            let (d, m, y) = date_parts(&text).unwrap_or(("", "", ""));
+            let value = (
+                d.to_owned().into(),
+                m.to_owned().into(),
+                y.to_owned().into(),
+            );
+            let on_input = set.reform(|(d, m, y): (String, String, String)| typed_date(&d, &m, &y));
+            html! { <DateInput {field} legend={label} {hint} {error} {heading} {value} {on_input} /> }
+        }
         QuestionKind::ShortText { .. }
         | QuestionKind::LongText { .. }
         | QuestionKind::Phone
@@ -117,9 +127,17 @@ pub fn QuestionField(props: &QuestionFieldProps) -> Html {
                 QuestionKind::Postcode => InputKind::Postcode,
                 _ => InputKind::Text,
             };
-            html! {
-                <TextField {field} {label} {hint} {error} {heading} {kind} autocomplete={autocomplete(&id)} value={text} on_input={set} />
-            }
+            text_field(TextFieldProps {
+                autocomplete: autocomplete(&id),
+                field,
+                label,
+                heading,
+                hint,
+                error,
+                kind,
+                value: text,
+                on_input: set,
+            })
         }
         // The wellbeing scale has a page of its own (pages/wellbeing.rs).
         QuestionKind::Instrument => html! {},

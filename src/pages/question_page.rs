@@ -1,8 +1,7 @@
 use yew::prelude::*;
 
-use super::error_summary::SummaryItem;
-use super::{error_summary, BackLink, Progress};
-use crate::app::{use_journey, use_messages};
+use crate::components::{error_summary, progress, SummaryItem};
+use crate::context::{use_journey, use_messages};
 use crate::i18n::Messages;
 use crate::instrument::scale_text;
 use crate::journey::{Action, Journey, Problem};
@@ -51,8 +50,8 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
         <>
             // A follow-up's one page has neither: its build leaves them out.
             if cfg!(feature = "referral") {
-                <BackLink />
-                <Progress />
+                { super::back(&journey, &messages) }
+                { progress(&messages, journey.progress()) }
             }
             { error_summary(&messages, &items) }
             <form class="sp-form" novalidate=true {onsubmit}>
@@ -63,7 +62,8 @@ pub fn QuestionPage(props: &QuestionPageProps) -> Html {
     }
 }
 
-/// The words for a problem, in the person's language.
+/// The words for a problem, in the person's language. The pages word them, not the controls:
+/// an error summary or a field is given its words.
 pub fn problem_message(journey: &Journey, messages: &Messages, problem: &Problem) -> String {
     match problem {
         Problem::Answer { question, error } => messages.answer_error(question, *error),

@@ -1,0 +1,36 @@
+//! How a journey starts: from the page's attributes and what the widget read once at start.
+
+use signpost_core::checkin::CheckinInfo;
+use signpost_core::fields::CalendarDate;
+
+use super::{Action, Journey, Purpose, Setting, Unavailable};
+use crate::config::Config;
+
+/// What the widget reads once at start: today's date and what the journey is for (a referral's
+/// questionnaire, or a follow-up link's token read from the page address), and what the service
+/// said of that link if `embed.js` had its answer already.
+#[derive(Clone, PartialEq)]
+pub struct Loaded {
+    pub today: CalendarDate,
+    pub purpose: Purpose,
+    pub looked_up: Option<Result<CheckinInfo, Unavailable>>,
+}
+
+impl Loaded {
+    /// The journey as it starts: set by the page's attributes and what was read at start.
+    pub fn journey(self, config: &Config) -> Journey {
+        let journey = Journey::new(Setting {
+            practice: config.practice.clone(),
+            channel: config.channel(),
+            organisation: config.organisation.clone(),
+            language: config.language,
+            instrument: config.instrument,
+            today: self.today,
+            purpose: self.purpose,
+        });
+        match self.looked_up {
+            Some(result) => journey.apply(Action::CheckinLoaded(result)),
+            None => journey,
+        }
+    }
+}
