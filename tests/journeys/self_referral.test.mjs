@@ -171,7 +171,11 @@ test('every validation error is shown once, accessible, and fixed without losing
   await answer({ 'answers.name': '', 'answers.date_of_birth-day': '1', 'answers.date_of_birth-month': '1', 'answers.date_of_birth-year': '2999', 'answers.postcode': 'eh11yz' });
   await cont();
   await expectErrors([english['question.name.error_missing'], english['error.date_in_future']], 'about you, again');
-  await answer({ 'answers.name': 'Jo Bloggs', 'answers.date_of_birth-year': '1999' });
+  // A pasted name carrying a right-to-left override is refused before sending, in words (issue 13).
+  await answer({ 'answers.name': '\u202eJo Bloggs', 'answers.date_of_birth-year': '1999' });
+  await cont();
+  await expectErrors([english['error.text_hidden_character']], 'about you, a hidden character');
+  await answer({ 'answers.name': 'Jo Bloggs' });
   await cont();
 
   await cont();
