@@ -5,6 +5,7 @@ use std::sync::Arc;
 use signpost_core::Questionnaire;
 
 use crate::config::Config;
+use crate::notify::Notifier;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -15,6 +16,8 @@ pub struct AppState {
     /// The questionnaire referrals are checked against: the service's own file, or
     /// `signpost_core::default_questionnaire()`.
     pub questionnaire: Arc<Questionnaire>,
+    /// Who is emailed when a referral arrives; `None` when notifications are off.
+    pub notifier: Option<Notifier>,
 }
 
 impl AppState {
@@ -23,6 +26,15 @@ impl AppState {
             store,
             config: Arc::new(config),
             questionnaire: Arc::new(questionnaire),
+            notifier: None,
+        }
+    }
+
+    /// With notifications on: each referral's email is queued with it and the worker woken.
+    pub fn with_notifier(self, notifier: Notifier) -> Self {
+        AppState {
+            notifier: Some(notifier),
+            ..self
         }
     }
 }

@@ -11,6 +11,7 @@ mod durability;
 mod fixtures;
 mod health;
 mod migration;
+mod notifications;
 mod notify;
 mod referrals;
 mod site;
