@@ -13,6 +13,8 @@ mod health;
 mod migration;
 mod notifications;
 mod notify;
+mod rate_limits;
 mod referrals;
+mod security_headers;
 mod site;
 mod wellbeing;
