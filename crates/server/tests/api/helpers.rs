@@ -1,5 +1,6 @@
 //! A fresh service for each test: its own SQLite file and site folder in a temporary directory.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -405,4 +406,43 @@ fn write_site(site: &Path) {
     fs::write(site.join("widget/x.wasm.br"), WASM_BR).unwrap();
     fs::write(site.join("widget/embed.js"), script()).unwrap();
     fs::write(site.join("demo/site.css"), "body { margin: 0 }").unwrap();
+}
+
+/// Everything about the person a fixture holds, as sent and as the service made it canonical:
+/// name, preferred name, date of birth, postcode, phone (also as bare digits), email, address,
+/// interpreter language, free text, organisation, and the needs.
+pub fn personal_data(fixture: &Fixture) -> BTreeSet<String> {
+    let sent: Value = fixture.json();
+    let canonical = serde_json::to_value(canonical(&fixture.text)).unwrap();
+    let mut found = BTreeSet::new();
+    for body in [&sent, &canonical] {
+        let answers = &body["answers"];
+        for question in [
+            "name",
+            "preferred_name",
+            "date_of_birth",
+            "postcode",
+            "phone",
+            "email",
+            "address",
+            "interpreter_language",
+            "something_else_detail",
+            "physical_activity_what_would_help",
+        ] {
+            if let Some(text) = answers[question].as_str() {
+                found.insert(text.to_owned());
+                if question == "phone" {
+                    found.insert(text.chars().filter(char::is_ascii_digit).collect());
+                }
+            }
+        }
+        for need in answers["needs"].as_array().unwrap() {
+            found.insert(need.as_str().unwrap().to_owned());
+        }
+        if let Some(organisation) = body["organisation"].as_str() {
+            found.insert(organisation.to_owned());
+        }
+    }
+    assert!(found.len() >= 6, "{}: {found:?}", fixture.name);
+    found
 }

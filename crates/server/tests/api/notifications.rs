@@ -18,10 +18,10 @@ use signpost_server::store::{SqliteStore, Store};
 use signpost_server::{app, AppState, Config};
 use tempfile::TempDir;
 
-use crate::helpers::{fixtures, referral_request, send_to, Fixture, TestResponse};
+use crate::helpers::{fixtures, personal_data, referral_request, send_to, Fixture, TestResponse};
 use crate::notify::{
-    args, assert_nothing_about_the_person, checked, personal_data, worker_settings,
-    EVERY_OTHER_TEAM, INBOX, PRACTICE_TEAM,
+    args, assert_nothing_about_the_person, checked, worker_settings, EVERY_OTHER_TEAM, INBOX,
+    PRACTICE_TEAM,
 };
 use crate::smtp::{eventually, free_port, Received, SmtpSink};
 

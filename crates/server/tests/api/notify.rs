@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
 use signpost_core::{default_questionnaire, AnswerValue, RawReferral, Referral};
 use signpost_server::notify::{
     self, Backoff, Kind, MemoryOutbox, NotifyArgs, NotifySettings, Outbox, Pending, Reference,
@@ -17,7 +16,7 @@ use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::helpers::{fixtures, today, Fixture};
+use crate::helpers::{fixtures, personal_data, today, Fixture};
 use crate::smtp::{eventually, free_port, Received, SmtpSink, TestCertificate};
 
 pub const INBOX: &str = "http://127.0.0.1:8080/inbox/";
@@ -81,46 +80,6 @@ fn pending(settings: &NotifySettings, referral: &Referral) -> Pending {
         practice: referral.practice().clone(),
         to: planned.to,
     }
-}
-
-/// Everything about the person a fixture holds, as sent and as the service made it canonical:
-/// name, preferred name, date of birth, postcode, phone (also as bare digits), email, address,
-/// interpreter language, free text, organisation, and the needs.
-pub fn personal_data(fixture: &Fixture) -> BTreeSet<String> {
-    let sent: Value = fixture.json();
-    let canonical = RawReferral::from(&referral(fixture, false));
-    let canonical = serde_json::to_value(canonical).unwrap();
-    let mut found = BTreeSet::new();
-    for body in [&sent, &canonical] {
-        let answers = &body["answers"];
-        for question in [
-            "name",
-            "preferred_name",
-            "date_of_birth",
-            "postcode",
-            "phone",
-            "email",
-            "address",
-            "interpreter_language",
-            "something_else_detail",
-            "physical_activity_what_would_help",
-        ] {
-            if let Some(text) = answers[question].as_str() {
-                found.insert(text.to_owned());
-                if question == "phone" {
-                    found.insert(text.chars().filter(char::is_ascii_digit).collect());
-                }
-            }
-        }
-        for need in answers["needs"].as_array().unwrap() {
-            found.insert(need.as_str().unwrap().to_owned());
-        }
-        if let Some(organisation) = body["organisation"].as_str() {
-            found.insert(organisation.to_owned());
-        }
-    }
-    assert!(found.len() >= 6, "{}: {found:?}", fixture.name);
-    found
 }
 
 pub fn assert_nothing_about_the_person(received: &Received, personal: &BTreeSet<String>) {
