@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use axum::http::HeaderValue;
 use signpost_core::Questionnaire;
 
+use crate::http::client_address::ClientAddressPolicy;
+use crate::http::rate_limit::RateLimits;
+
 /// The policy the site is served with unless configured otherwise. `'wasm-unsafe-eval'` lets the
 /// page compile the widget's WebAssembly without allowing `eval` of scripts.
 pub const DEFAULT_CONTENT_SECURITY_POLICY: &str =
@@ -25,6 +28,10 @@ pub struct Config {
     pub allowed_origins: Vec<HeaderValue>,
     /// Sent with every site response as `Content-Security-Policy`.
     pub content_security_policy: HeaderValue,
+    /// Where a request's client address comes from: the peer, or a trusted proxy's header.
+    pub client_address: ClientAddressPolicy,
+    /// How many requests one client may make to each limited route.
+    pub rate_limits: RateLimits,
 }
 
 impl Config {
@@ -33,6 +40,8 @@ impl Config {
             site_dir: site_dir.into(),
             allowed_origins: Vec::new(),
             content_security_policy: HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
+            client_address: ClientAddressPolicy::Peer,
+            rate_limits: RateLimits::default(),
         }
     }
 }

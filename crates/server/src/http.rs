@@ -1,5 +1,6 @@
 //! The layers the site and the API share: CORS for the pages that embed the widget, and request
-//! traces that never carry a token.
+//! traces that never carry a token; who a request comes from (`client_address.rs`) and the
+//! per-client rate limits (`rate_limit.rs`).
 
 use std::time::Duration;
 
@@ -10,6 +11,9 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+
+pub mod client_address;
+pub mod rate_limit;
 
 /// Only the configured embedding origins may send referrals and check-ins, or read a follow-up
 /// link's scale, from a browser, with just the two headers the widget sends. Nothing is exposed

@@ -46,4 +46,10 @@ pub fn router(config: &Config) -> Router {
             HeaderName::from_static("content-security-policy"),
             config.content_security_policy.clone(),
         ))
+        // The policy's frame-ancestors, for browsers too old to read it (newer ones ignore this
+        // when the policy has frame-ancestors): no other site frames the pages to overlay them.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
 }

@@ -45,6 +45,10 @@ pub enum ApiError {
     Checkin(LinkClosed),
     NotFound,
     MethodNotAllowed,
+    /// Too many requests from one client (`http::rate_limit`); sent with `Retry-After`.
+    RateLimited {
+        retry_after_secs: u64,
+    },
     /// Anything that is the service's fault. The details are logged, never sent.
     Internal(Internal),
 }
@@ -164,6 +168,14 @@ impl ApiError {
                 S::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 "This address does not accept that method.",
+                None,
+            ),
+            ApiError::RateLimited { retry_after_secs } => part(
+                S::TOO_MANY_REQUESTS,
+                "rate_limited",
+                &format!(
+                    "Too many requests have come from this address in a short time; wait {retry_after_secs} seconds and try again."
+                ),
                 None,
             ),
             ApiError::Internal(_) => part(
@@ -289,6 +301,10 @@ impl IntoResponse for ApiError {
             message,
             field,
         } = self.parts();
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         let errors = match self {
             ApiError::Refused(Refusal(problems)) => problems,
             _ => Vec::new(),
@@ -299,7 +315,13 @@ impl IntoResponse for ApiError {
             field,
             errors,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

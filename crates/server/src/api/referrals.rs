@@ -1,5 +1,6 @@
-//! `POST /api/v1/referrals`: check a referral, store it once per idempotency key, and answer with
-//! its reference only after it is committed.
+//! `POST /api/v1/referrals`: check a referral, store it once per idempotency key with its email
+//! to the practice's team queued in the same transaction, and answer with its reference only
+//! after it is committed.
 
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -48,11 +49,28 @@ pub async fn create(
         ))
     })?;
     let referral = Referral::parse(body.value, &state.questionnaire, today)?;
-    let new = NewReferral::new(&referral, key.0, sha256_hex(&body.bytes), timestamp(now));
+    let planned = state.notifier.as_ref().and_then(|n| n.plan(&referral));
+    let queues_email = planned.is_some();
+    let new = NewReferral::new(&referral, key.0, sha256_hex(&body.bytes), timestamp(now))
+        .notifying(planned);
 
     match state.store.store_referral(new).await? {
         Stored::Created(receipt) => {
-            tracing::info!(reference = %receipt.reference, "referral stored");
+            let reference = receipt.reference.as_str();
+            tracing::info!(reference, "referral stored");
+            if let Some(notifier) = &state.notifier {
+                if queues_email {
+                    notifier.queued();
+                } else {
+                    // The practice would name where the person is registered: the reference
+                    // alone lets an operator look it up (`referral show`) and fix the flags.
+                    tracing::warn!(
+                        reference,
+                        "no team address for this referral's practice, so no one was emailed; \
+                         add --notify-team PRACTICE=ADDRESS (or *=ADDRESS)"
+                    );
+                }
+            }
             Ok((StatusCode::CREATED, Json(ReferralReceipt::from(receipt))).into_response())
         }
         Stored::Replayed(receipt) => Ok((

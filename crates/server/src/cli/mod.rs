@@ -31,7 +31,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the service: the API and the site.
-    Serve(serve::ServeArgs),
+    // Boxed: its flags, notifications and limits included, are most of the enum's size.
+    Serve(Box<serve::ServeArgs>),
     /// Read stored referrals.
     Referral {
         #[command(subcommand)]
@@ -63,7 +64,7 @@ impl Cli {
     /// Runs the command; the error is the one line printed after `signpost-server: `.
     pub fn run(self) -> Result<(), String> {
         match self.command {
-            Command::Serve(args) => serve::run(args),
+            Command::Serve(args) => serve::run(*args),
             Command::Referral { command } => referral::run(command),
             Command::Checkin { command } => checkin::run(command),
             Command::Backup(args) => backup::run(args),

@@ -2,6 +2,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::Args;
@@ -11,6 +13,8 @@ use super::DbArg;
 use crate::config::{
     load_questionnaire, parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY,
 };
+use crate::http::rate_limit::RateLimitArgs;
+use crate::notify::{self, NotifyArgs, SmtpMailer, WorkerSettings};
 use crate::store::{self, Create, Location};
 use crate::{app, AppState, Config};
 
@@ -35,11 +39,22 @@ pub struct ServeArgs {
     /// Referrals are checked against it, so the widget must ask the same one.
     #[arg(long, env = "SIGNPOST_QUESTIONNAIRE")]
     questionnaire: Option<PathBuf>,
+    /// Emails to each practice's team when a referral arrives.
+    #[command(flatten)]
+    notify: NotifyArgs,
+    /// Per-client rate limits, and where the client's address comes from.
+    #[command(flatten)]
+    limits: RateLimitArgs,
 }
+
+/// How often the rate limits forget the clients that have not been near their limit lately.
+const FORGET_IDLE_CLIENTS: Duration = Duration::from_secs(60);
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
     // Before the database: a broken file stops the service before it creates or touches anything.
     let questionnaire = load_questionnaire(args.questionnaire.as_deref())?;
+    let notifications = args.notify.settings().map_err(|e| e.to_string())?;
+    let (client_address, rate_limits) = args.limits.settings()?;
     tracing::info!(
         id = questionnaire.id(),
         version = questionnaire.version(),
@@ -60,8 +75,25 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         site_dir: args.site,
         allowed_origins: args.allow_origins,
         content_security_policy: args.content_security_policy,
+        client_address,
+        rate_limits,
     };
-    let router = app(AppState::new(store, config, questionnaire));
+    let mut state = AppState::new(Arc::clone(&store), config, questionnaire);
+    let worker = match notifications {
+        Some(settings) => {
+            let mailer = SmtpMailer::new(&settings.smtp)
+                .map_err(|e| format!("--smtp-host {}: {e}", settings.smtp.host))?;
+            let worker = WorkerSettings::new(settings.inbox.clone());
+            state = state.with_notifier(notify::Notifier::new(settings, worker.wake.clone()));
+            Some((store, mailer, worker))
+        }
+        None => {
+            tracing::info!("no --notify-team: no emails are sent when referrals arrive");
+            None
+        }
+    };
+    let limiters = Arc::clone(&state.limiters);
+    let router = app(state);
 
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("could not start the runtime: {e}"))?;
@@ -70,12 +102,30 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("could not listen on {}: {e}", args.addr))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        // Started inside the runtime; it also sends what an earlier run left queued.
+        let worker =
+            worker.map(|(outbox, mailer, settings)| notify::spawn(outbox, mailer, settings));
+        let forgetting = tokio::spawn(async move {
+            let mut every = tokio::time::interval(FORGET_IDLE_CLIENTS);
+            loop {
+                every.tick().await;
+                limiters.forget_idle();
+            }
+        });
         // Tests and scripts wait for this exact line.
         println!("signpost-server listening on http://{addr}");
-        axum::serve(listener, router)
+        // The peer's address goes with each request: the rate limits count by it.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .map_err(|e| format!("the server stopped: {e}"))
+            .map_err(|e| format!("the server stopped: {e}"));
+        // After the last request: an email queued by it is sent now or at the next start.
+        forgetting.abort();
+        if let Some(worker) = worker {
+            worker.stop().await;
+        }
+        served
     })?;
     tracing::info!("stopped");
     Ok(())

@@ -7,6 +7,7 @@ use signpost_core::{
     Referral, ScorePoint,
 };
 
+use crate::notify::Planned;
 use crate::token::TokenHash;
 use crate::wellbeing::Wellbeing;
 
@@ -31,6 +32,8 @@ pub struct NewReferral {
     pub wellbeing: Option<Wellbeing>,
     /// The canonical wire form, which is what is stored as the body.
     pub body: RawReferral,
+    /// The email to queue with it, in the same transaction; `None` when nobody is to be told.
+    pub notify: Option<Planned>,
 }
 
 impl NewReferral {
@@ -56,7 +59,13 @@ impl NewReferral {
             questionnaire: referral.questionnaire().clone(),
             wellbeing: referral.wellbeing().map(Wellbeing::score),
             body: RawReferral::from(referral),
+            notify: None,
         }
+    }
+
+    /// With the email that tells the practice's team (`NotifySettings::plan`).
+    pub fn notifying(self, notify: Option<Planned>) -> NewReferral {
+        NewReferral { notify, ..self }
     }
 }
 

@@ -113,3 +113,51 @@ async fn a_configured_origin_may_load_the_widget_files_and_no_other_may() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_api_route_answers_only_the_configured_origin_and_varies_by_it() {
+    let app = app_allowing_the_practice();
+    let token = "x".repeat(43);
+    let routes = [
+        (Method::GET, "/api/v1/health".to_owned()),
+        (Method::GET, format!("/api/v1/checkins/{token}")),
+        (Method::POST, format!("/api/v1/checkins/{token}")),
+        (Method::POST, "/api/v1/referrals".to_owned()),
+    ];
+    for (method, uri) in &routes {
+        for (origin, allowed) in [
+            (PRACTICE, Some(PRACTICE)),
+            ("https://elsewhere.example", None),
+            ("http://practice.example.scot", None),
+        ] {
+            let request = Request::builder()
+                .method(method)
+                .uri(uri)
+                .header(header::ORIGIN, origin)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let response = app.send(request).await;
+            let context = format!("{method} {uri} from {origin}");
+            assert_eq!(
+                response.header("access-control-allow-origin"),
+                allowed,
+                "{context}"
+            );
+            assert_eq!(
+                response.header("access-control-allow-credentials"),
+                None,
+                "{context}"
+            );
+            // A cache must not hand one origin's answer to another.
+            let vary = response.headers.get_all(header::VARY).iter();
+            let vary: Vec<_> = vary
+                .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+                .collect();
+            assert!(
+                vary.iter().any(|v| v.contains("origin")),
+                "{context}: {vary:?}"
+            );
+        }
+    }
+}

@@ -2,10 +2,13 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
@@ -14,6 +17,7 @@ use signpost_core::{
     default_questionnaire, Instrument, Questionnaire, RawReferral, Referral, Responses, Score,
 };
 use signpost_server::followup;
+use signpost_server::http::rate_limit::{Quota, RateLimits};
 use signpost_server::store::{SqliteStore, Store, StoredReferral};
 use signpost_server::token::Token;
 use signpost_server::wellbeing::Wellbeing;
@@ -60,6 +64,7 @@ impl TestApp {
         let site = dir.path().join("site");
         write_site(&site);
         let mut config = Config::new(site);
+        config.rate_limits = no_suite_reaches();
         adjust(&mut config);
         Self::open(dir, config, questionnaire)
     }
@@ -177,7 +182,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = self.router.clone();
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
         format!("http://{addr}")
     }
 }
@@ -189,8 +195,31 @@ pub struct StoredRow {
     pub body_sha256: String,
 }
 
-/// Sends one request through a router without a socket.
-pub async fn send_to(router: Router, request: Request<Body>) -> TestResponse {
+/// Limits so high that no suite's own requests reach them (the suites send hundreds of referrals
+/// from one address); `rate_limits.rs` tests the real ones.
+pub fn no_suite_reaches() -> RateLimits {
+    let quota = Quota::new(1_000_000, Duration::from_secs(1)).unwrap();
+    RateLimits {
+        referrals: quota,
+        checkins: quota,
+        sign_in: quota,
+    }
+}
+
+/// Where a test's request comes from, unless it says (as `serve` records each connection's peer).
+pub const TEST_CLIENT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 40000);
+
+/// Sends one request through a router without a socket, from [`TEST_CLIENT`] unless the request
+/// carries its own `ConnectInfo`.
+pub async fn send_to(router: Router, mut request: Request<Body>) -> TestResponse {
+    if request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_none()
+    {
+        request.extensions_mut().insert(ConnectInfo(TEST_CLIENT));
+    }
     let response = router
         .oneshot(request)
         .await

@@ -19,16 +19,16 @@ use tokio::task::JoinHandle;
 use crate::helpers::{fixtures, personal_data, today, Fixture};
 use crate::smtp::{eventually, free_port, Received, SmtpSink, TestCertificate};
 
-const INBOX: &str = "http://127.0.0.1:8080/inbox/";
-const PRACTICE_TEAM: &str = "team.43210@practice.test";
-const EVERY_OTHER_TEAM: &str = "links@board.test";
+pub const INBOX: &str = "http://127.0.0.1:8080/inbox/";
+pub const PRACTICE_TEAM: &str = "team.43210@practice.test";
+pub const EVERY_OTHER_TEAM: &str = "links@board.test";
 
 /// The settings `serve` would make from its flags, for a relay on 127.0.0.1:`port`.
 fn settings(port: u16) -> NotifySettings {
     checked(args(port))
 }
 
-fn args(port: u16) -> NotifyArgs {
+pub fn args(port: u16) -> NotifyArgs {
     NotifyArgs {
         teams: vec![
             format!("43210={PRACTICE_TEAM}"),
@@ -43,14 +43,14 @@ fn args(port: u16) -> NotifyArgs {
     }
 }
 
-fn checked(args: NotifyArgs) -> NotifySettings {
+pub fn checked(args: NotifyArgs) -> NotifySettings {
     args.settings()
         .expect("valid settings")
         .expect("notifications are on")
 }
 
 /// Quick retries, so a test sees several attempts in a fraction of a second.
-fn worker_settings(settings: &NotifySettings) -> WorkerSettings {
+pub fn worker_settings(settings: &NotifySettings) -> WorkerSettings {
     WorkerSettings {
         poll: Duration::from_millis(50),
         backoff: Backoff {
@@ -82,7 +82,7 @@ fn pending(settings: &NotifySettings, referral: &Referral) -> Pending {
     }
 }
 
-fn assert_nothing_about_the_person(received: &Received, personal: &BTreeSet<String>) {
+pub fn assert_nothing_about_the_person(received: &Received, personal: &BTreeSet<String>) {
     let raw = String::from_utf8_lossy(&received.raw);
     let headers: Vec<String> = received
         .headers

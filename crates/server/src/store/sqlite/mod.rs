@@ -15,25 +15,29 @@ use time::OffsetDateTime;
 
 use super::audit::{Audit, AuditEntry, AuditQuery, NewAuditEntry};
 use super::error::{OpenError, StoreError};
+use super::notifications::Notifications;
 use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Stored};
 use super::rows::{StoredCheckin, StoredReferral};
 use super::Store;
+use crate::notify::{Claimed, MessageId, Pending, Recorded};
 use crate::reference;
 use crate::token::TokenHash;
 
 mod audit;
 mod checkins;
 mod columns;
+mod notifications;
 mod referrals;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("migrations/0001_referrals.sql"),
     include_str!("migrations/0002_questionnaire_and_wellbeing.sql"),
     include_str!("migrations/0003_organisation.sql"),
     include_str!("migrations/0004_checkins.sql"),
     include_str!("migrations/0005_audit.sql"),
+    include_str!("migrations/0008_notifications.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -134,6 +138,49 @@ impl Audit for SqliteStore {
 
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         self.call(move |conn| audit::read(conn, &query)).await
+    }
+}
+
+#[async_trait]
+impl Notifications for SqliteStore {
+    async fn enqueue_notification(
+        &self,
+        pending: Pending,
+        now: OffsetDateTime,
+    ) -> Result<Option<MessageId>, StoreError> {
+        self.call(move |conn| notifications::enqueue(conn, &pending, now))
+            .await
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        self.call(move |conn| notifications::claim(conn, now, lease, limit))
+            .await
+    }
+
+    async fn mark_notification_sent(
+        &self,
+        claimed: &Claimed,
+        at: OffsetDateTime,
+    ) -> Result<Recorded, StoreError> {
+        let claimed = claimed.clone();
+        self.call(move |conn| notifications::mark_sent(conn, &claimed, at))
+            .await
+    }
+
+    async fn mark_notification_failed(
+        &self,
+        claimed: &Claimed,
+        next_attempt_at: OffsetDateTime,
+        error: &str,
+    ) -> Result<Recorded, StoreError> {
+        let (claimed, error) = (claimed.clone(), error.to_owned());
+        self.call(move |conn| notifications::mark_failed(conn, &claimed, next_attempt_at, &error))
+            .await
     }
 }
 

@@ -5,6 +5,7 @@ use signpost_core::workflow::Status;
 use signpost_core::{Channel, Language};
 
 use super::columns::{items_from_json, items_json, named};
+use super::notifications;
 use crate::store::rows::{NewReferral, Receipt, Stored, StoredReferral};
 use crate::wellbeing::Wellbeing;
 
@@ -12,9 +13,10 @@ use crate::wellbeing::Wellbeing;
 /// already rare; several in a row mean something else is wrong.
 const REFERENCE_ATTEMPTS: usize = 8;
 
-/// Stores a referral once per idempotency key, drawing references from `next_reference`. The
-/// lookup and the insert share one IMMEDIATE transaction, so two retries racing each other (even
-/// from two processes) store one row.
+/// Stores a referral once per idempotency key, drawing references from `next_reference`, and
+/// queues its email (`new.notify`) with it. The lookup and the inserts share one IMMEDIATE
+/// transaction, so two retries racing each other (even from two processes) store one row, an
+/// acknowledged referral always has its email queued, and a replay queues nothing.
 pub fn insert(
     conn: &mut Connection,
     new: &NewReferral,
@@ -49,7 +51,7 @@ pub fn insert(
     let body = serde_json::to_string(&new.body).map_err(to_json)?;
     let wellbeing = new.wellbeing.as_ref();
     let mut attempt = 1;
-    let reference = loop {
+    let (referral_id, reference) = loop {
         let reference = next_reference();
         let inserted = tx.execute(
             "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, status, practice,
@@ -79,7 +81,7 @@ pub fn insert(
             ],
         );
         match inserted {
-            Ok(_) => break reference,
+            Ok(_) => break (tx.last_insert_rowid(), reference),
             Err(e)
                 if attempt < REFERENCE_ATTEMPTS
                     && is_unique_violation(&e, "referrals.reference") =>
@@ -90,6 +92,9 @@ pub fn insert(
             Err(e) => return Err(e),
         }
     };
+    if let Some(planned) = &new.notify {
+        notifications::queue(&tx, referral_id, planned, &new.received_at)?;
+    }
     tx.commit()?;
     Ok(Stored::Created(Receipt {
         reference,
@@ -180,6 +185,7 @@ mod tests {
             },
             wellbeing: None,
             body,
+            notify: None,
         }
     }
 
