@@ -21,9 +21,18 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'signpost-journey-'));
   const db = join(dir, 'signpost.db');
   const child = spawn(serverBin, ['serve', '--addr', '127.0.0.1:0', '--db', db, '--site', siteDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      // Logging at debug, more than production ever would: stop() searches it for personal data.
+      RUST_LOG: process.env.RUST_LOG ?? 'debug',
+      // The journeys send many referrals from 127.0.0.1; the limits have tests of their own.
+      SIGNPOST_RATE_LIMIT_REFERRALS: '1000000/1s',
+      SIGNPOST_RATE_LIMIT_CHECKINS: '1000000/1s',
+    },
   });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk) => {
@@ -47,10 +56,15 @@ export async function startServer() {
         '--base-url', `${url}/demo/follow-up.html`, ...args],
       { encoding: 'utf8', env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } }).trim();
     },
+    /** Everything the service has logged so far. */
+    log: () => log,
+    /** Stops the service, then fails if its log holds anything that identifies a person (issue 13). */
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
       rmSync(dir, { recursive: true, force: true });
+      const found = personalData().filter((value) => log.includes(value));
+      if (found.length) throw new Error(`the service logged personal data: ${JSON.stringify(found)}`);
     },
   };
 }
@@ -117,6 +131,25 @@ export async function axeViolations(page) {
   await page.evaluate(() => true);
   page.axeRunning = false;
   return violations;
+}
+
+/**
+ * What identifies the people in the valid fixtures, which the journeys type into the widget:
+ * names, dates of birth, postcodes, phone numbers (also as bare digits), emails and addresses.
+ */
+export function personalData() {
+  const questions = ['name', 'preferred_name', 'date_of_birth', 'postcode', 'phone', 'email', 'address', 'something_else_detail'];
+  const found = new Set();
+  for (const name of fixtureNames('valid')) {
+    const { answers } = fixture('valid', name);
+    for (const question of questions) {
+      const value = answers[question];
+      if (typeof value !== 'string') continue;
+      found.add(value);
+      if (question === 'phone') found.add(value.replace(/\D/g, ''));
+    }
+  }
+  return [...found];
 }
 
 /** The named referral fixtures shared with signpost-core and signpost-server. */
