@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod checkin;
 pub mod consent;
+pub mod dataset;
 pub mod error;
 pub mod evaluation;
 pub mod fields;
