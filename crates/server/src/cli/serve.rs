@@ -60,6 +60,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         site_dir: args.site,
         allowed_origins: args.allow_origins,
         content_security_policy: args.content_security_policy,
+        inbox: crate::inbox::InboxConfig::default(),
     };
     let router = app(AppState::new(store, config, questionnaire));
 
@@ -72,10 +73,14 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         // Tests and scripts wait for this exact line.
         println!("signpost-server listening on http://{addr}");
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("the server stopped: {e}"))
+        // The peer's address reaches the inbox's audit log and per-address lock-out.
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))
     })?;
     tracing::info!("stopped");
     Ok(())

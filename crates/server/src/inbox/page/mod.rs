@@ -12,6 +12,7 @@ pub mod layout;
 pub mod problem;
 
 pub mod enter_code;
+pub mod home;
 pub mod recovery_codes;
 pub mod set_password;
 pub mod set_up_authenticator;

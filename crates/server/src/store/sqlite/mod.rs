@@ -21,6 +21,7 @@ use super::Store;
 use crate::reference;
 use crate::token::TokenHash;
 
+mod accounts;
 mod audit;
 mod checkins;
 mod columns;
@@ -28,12 +29,13 @@ mod referrals;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("migrations/0001_referrals.sql"),
     include_str!("migrations/0002_questionnaire_and_wellbeing.sql"),
     include_str!("migrations/0003_organisation.sql"),
     include_str!("migrations/0004_checkins.sql"),
     include_str!("migrations/0005_audit.sql"),
+    include_str!("migrations/0006_accounts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
