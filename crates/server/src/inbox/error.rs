@@ -14,6 +14,12 @@ impl<E: Into<Box<dyn std::error::Error + Send + Sync>>> From<E> for InboxError {
     }
 }
 
+impl std::fmt::Display for InboxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl IntoResponse for InboxError {
     fn into_response(self) -> Response {
         tracing::error!(error = %self.0, "an inbox request failed");

@@ -6,14 +6,20 @@
 //! to work over the store: [`router`] with its session layer ([`session`]), the extractors that
 //! turn away whoever may not be somewhere ([`signed_in`]), and one file a flow.
 
+pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod casework;
 pub mod config;
+pub mod enrolment;
 pub mod error;
+pub mod manage;
 pub mod page;
+pub mod password_link;
 pub mod paths;
 pub mod session;
 pub mod sign_in;
+pub mod sign_out;
 pub mod signed_in;
 
 use axum::http::{header, StatusCode};
@@ -43,6 +49,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(paths::STYLESHEET, get(stylesheet))
         .merge(sign_in::routes())
+        .merge(password_link::routes())
+        .merge(enrolment::routes())
+        .merge(sign_out::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
         .merge(casework::routes())
         .route("/inbox/{*rest}", any(not_found))
         .layer(from_fn_with_state(state.clone(), session::layer))

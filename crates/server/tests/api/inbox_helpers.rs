@@ -6,7 +6,10 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use signpost_core::fields::PracticeCode;
@@ -153,7 +156,12 @@ pub struct InboxSession {
     /// The session's cookie as sent (`sp_inbox_session=…`).
     pub cookie: String,
     pub csrf: String,
+    /// The address requests come from, as `serve` would give it (the tests' own TEST-NET-1 one).
+    pub client: SocketAddr,
 }
+
+/// Where test requests come from (RFC 5737's documentation range).
+pub const CLIENT: &str = "192.0.2.10";
 
 impl InboxSession {
     /// No cookies yet.
@@ -163,6 +171,7 @@ impl InboxSession {
             cookies: BTreeMap::new(),
             cookie: String::new(),
             csrf: String::new(),
+            client: SocketAddr::new(CLIENT.parse().unwrap(), 50_000),
         }
     }
 
@@ -176,6 +185,7 @@ impl InboxSession {
 
     /// Sends `request` with the cookies, and keeps what the response sets.
     pub async fn send(&mut self, mut request: Request<Body>) -> TestResponse {
+        request.extensions_mut().insert(ConnectInfo(self.client));
         if !self.cookies.is_empty() {
             request
                 .headers_mut()

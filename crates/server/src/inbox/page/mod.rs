@@ -11,6 +11,12 @@ pub mod headers;
 pub mod layout;
 pub mod problem;
 
+pub mod account;
+pub mod account_link;
+pub mod add_account;
+pub mod admin_account;
+pub mod admin_accounts;
+pub mod audit_log;
 pub mod enter_code;
 pub mod home;
 pub mod recovery_codes;
