@@ -16,4 +16,5 @@ mod migration;
 mod notify;
 mod referrals;
 mod site;
+mod user_cli;
 mod wellbeing;
