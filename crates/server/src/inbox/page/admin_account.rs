@@ -4,6 +4,7 @@ use askama::Template;
 
 use super::account::{practices_label, role_label};
 use super::admin_accounts::state_tag;
+use super::audit_log::readable_time;
 use super::layout::Layout;
 use crate::inbox::auth::users::AccountState;
 use crate::inbox::paths;
@@ -46,7 +47,7 @@ impl AdminAccountPage {
             } else {
                 "Not set up yet"
             },
-            created_at: account.created_at.clone(),
+            created_at: readable_time(&account.created_at),
             reset_action: format!("{href}/reset"),
             disable_action: may_disable.then(|| format!("{href}/disable")),
             back: paths::ADMIN_ACCOUNTS,

@@ -36,6 +36,14 @@ pub struct AuditLogPage {
     pub newest: Option<String>,
 }
 
+/// A stored time as people read it: `2026-12-02 09:04:05` (UTC, to the second).
+pub fn readable_time(stored: &str) -> String {
+    match stored.split_once('T') {
+        Some((date, time)) => format!("{date} {}", time.get(..8).unwrap_or(time)),
+        None => stored.to_owned(),
+    }
+}
+
 /// The query of a page of the log.
 pub fn page_address(reference: Option<&str>, before: Option<i64>) -> String {
     let mut query: Vec<(&str, String)> = Vec::new();
@@ -57,7 +65,7 @@ pub struct AuditLogView<'a> {
     pub entries: &'a [AuditEntry],
     /// Account numbers to emails, to say who acted.
     pub emails: &'a HashMap<UserId, String>,
-    /// The filter as typed, and its error.
+    /// The filter as typed (shown again as typed), and its error.
     pub reference: &'a str,
     pub reference_error: Option<&'static str>,
     /// The reference the entries are filtered by (when it was well formed).
@@ -72,7 +80,7 @@ impl AuditLogPage {
             .entries
             .iter()
             .map(|entry| AuditRow {
-                at: entry.at.clone(),
+                at: readable_time(&entry.at),
                 who: match entry.actor {
                     Some(id) => view
                         .emails
@@ -105,5 +113,23 @@ impl AuditLogPage {
                 .map(|before| page_address(view.filter, Some(before))),
             newest: (!view.first_page).then(|| page_address(view.filter, None)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_to_the_second_and_pages_keep_the_filter() {
+        assert_eq!(
+            readable_time("2026-12-02T09:04:05.120Z"),
+            "2026-12-02 09:04:05"
+        );
+        assert_eq!(
+            page_address(Some("SP-7K3M-Q9X2"), Some(40)),
+            "/inbox/admin/audit-log?reference=SP-7K3M-Q9X2&before=40"
+        );
+        assert_eq!(page_address(None, None), "/inbox/admin/audit-log");
     }
 }
