@@ -7,7 +7,7 @@
 //! `Arc<dyn Store>`), so they can be revoked and shared by several instances.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -18,18 +18,37 @@ use super::auth::csrf::{pre_session_token, ExpectedCsrf, InboxOrigin};
 use super::auth::session::{Current, Ended, SessionKey, SessionState, SessionStore, Sessions};
 use super::auth::users::UserId;
 use super::error::InboxError;
-use crate::store::{Store, StoreError};
+use crate::store::{AuditAction, NewAuditEntry, Store, StoreError};
 use crate::AppState;
 
-/// The store's sessions, as `auth::session` wants them.
+/// The store's sessions, as `auth::session` wants them. It remembers whose session it last
+/// loaded, so that a session found expired (and deleted) can still be put in the audit log
+/// under its account.
 #[derive(Clone)]
-pub struct StoreSessions(pub Arc<dyn Store>);
+pub struct StoreSessions {
+    store: Arc<dyn Store>,
+    last_loaded: Arc<Mutex<Option<UserId>>>,
+}
+
+impl StoreSessions {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            last_loaded: Arc::default(),
+        }
+    }
+
+    /// The account of the session this store last loaded, if any.
+    pub fn last_loaded(&self) -> Option<UserId> {
+        *self.last_loaded.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 impl SessionStore for StoreSessions {
     type Error = StoreError;
 
     async fn create(&self, key: &SessionKey, state: &SessionState) -> Result<(), StoreError> {
-        if self.0.create_session(key, state).await? {
+        if self.store.create_session(key, state).await? {
             Ok(())
         } else {
             Err(StoreError::engine("a session with this key already exists"))
@@ -37,7 +56,10 @@ impl SessionStore for StoreSessions {
     }
 
     async fn load(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError> {
-        self.0.load_session(key).await
+        let state = self.store.load_session(key).await?;
+        *self.last_loaded.lock().unwrap_or_else(|p| p.into_inner()) =
+            state.as_ref().map(|s| s.user);
+        Ok(state)
     }
 
     async fn touch(
@@ -45,22 +67,22 @@ impl SessionStore for StoreSessions {
         key: &SessionKey,
         last_seen: time::OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.0.touch_session(key, last_seen).await
+        self.store.touch_session(key, last_seen).await
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
-        self.0.delete_session(key).await
+        self.store.delete_session(key).await
     }
 
     async fn delete_all_for_user(&self, user: UserId) -> Result<u64, StoreError> {
-        self.0.delete_sessions_of(user).await
+        self.store.delete_sessions_of(user).await
     }
 }
 
 /// The inbox's sessions, with the configured limits.
 pub fn sessions(state: &AppState) -> Sessions<StoreSessions> {
     Sessions::new(
-        StoreSessions(Arc::clone(&state.store)),
+        StoreSessions::new(Arc::clone(&state.store)),
         state.config.inbox.sessions,
     )
 }
@@ -87,12 +109,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 }
 
 fn client_of(parts: &Parts) -> Client {
-    Client(
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
-    )
+    Client(address(&parts.extensions))
+}
+
+fn client_of_request(request: &Request) -> Option<String> {
+    address(request.extensions())
+}
+
+fn address(extensions: &axum::http::Extensions) -> Option<String> {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
 /// The layer: `axum::middleware::from_fn_with_state(state, session::layer)`.
@@ -109,7 +136,23 @@ async fn find(state: &AppState, mut request: Request) -> Result<Request, InboxEr
     let now = state.config.inbox.clock.now();
     let seen = match sessions.resume(presented.as_deref(), now).await? {
         Ok(current) => Seen::Live(current),
-        Err(ended) => Seen::None(ended),
+        Err(ended) => {
+            if let (Ended::Idle | Ended::TooOld, Some(user)) =
+                (ended, sessions.store().last_loaded())
+            {
+                let why = if ended == Ended::Idle {
+                    "idle"
+                } else {
+                    "too old"
+                };
+                let entry = NewAuditEntry::new(AuditAction::SessionExpired, now)
+                    .by(user.0)
+                    .from_client(client_of_request(&request))
+                    .detail(why);
+                state.store.audit(entry).await?;
+            }
+            Seen::None(ended)
+        }
     };
     let expected = match &seen {
         Seen::Live(current) => Some(current.state.csrf.clone()),

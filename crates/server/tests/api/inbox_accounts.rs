@@ -388,6 +388,14 @@ async fn a_session_ends_after_30_idle_minutes() {
         .contains("You were signed out because you had not used the inbox for 30 minutes"));
     // The session is gone from the store, not only refused.
     assert_redirect(&session.get(paths::ROOT).await, paths::SIGN_IN);
+    let expired = audit_log(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.action == AuditAction::SessionExpired)
+        .collect::<Vec<_>>();
+    assert_eq!(expired.len(), 1, "once, when it was found expired");
+    assert_eq!(expired[0].actor, Some(user.id.0));
+    assert_eq!(expired[0].detail.as_deref(), Some("idle"));
 }
 
 #[tokio::test]

@@ -650,3 +650,207 @@ impl Accounts for SqliteStore {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::auth::password::{self, NewPassword};
+    use crate::inbox::auth::users::SET_PASSWORD_LINK_VALIDITY;
+    use crate::store::Store;
+    use std::sync::Arc;
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH + Duration::days(20_000)
+    }
+
+    async fn invited(
+        store: &SqliteStore,
+        email: &str,
+    ) -> (UserId, crate::inbox::auth::token::SecretToken) {
+        let (token, link) =
+            SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        let practices = Practices::new([PracticeCode::parse("43210").unwrap()]).unwrap();
+        let new = NewAccount {
+            email: AccountEmail::parse(email).unwrap(),
+            access: Access::LinkWorker { practices },
+            created_at: now(),
+        };
+        let Added::Added(id) = store.add_account(new, link).await.unwrap() else {
+            panic!("taken");
+        };
+        (id, token)
+    }
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("accounts.db")).unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn an_email_is_one_account_whatever_its_case() {
+        let (_dir, store) = store();
+        invited(&store, "Morag@NHS.scot").await;
+        let (_, link) =
+            SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        let again = NewAccount {
+            email: AccountEmail::parse("morag@nhs.scot").unwrap(),
+            access: Access::Admin,
+            created_at: now(),
+        };
+        assert_eq!(
+            store.add_account(again, link).await.unwrap(),
+            Added::EmailTaken
+        );
+        let listed = store.accounts().await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].state, AccountState::Invited);
+        assert!(!listed[0].has_authenticator);
+    }
+
+    #[tokio::test]
+    async fn of_two_racing_uses_of_a_link_exactly_one_sets_the_password() {
+        let (_dir, store) = store();
+        let (id, token) = invited(&store, "morag@nhs.scot").await;
+        let email = AccountEmail::parse("morag@nhs.scot").unwrap();
+        let chosen = "marram-grass tide 4 lighthouse";
+        let hash = password::hash(&NewPassword::parse(chosen, chosen, &email).unwrap()).unwrap();
+        let store: Arc<dyn Store> = Arc::new(store);
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let (store, hash, token) = (Arc::clone(&store), hash.clone(), token.hash());
+                tokio::spawn(async move { store.set_password(&token, hash, now()).await.unwrap() })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.unwrap());
+        }
+        assert_eq!(results.iter().filter(|r| **r == Ok(id)).count(), 1);
+        assert_eq!(
+            results
+                .iter()
+                .filter(|r| **r == Err(LinkRefusal::Used))
+                .count(),
+            3
+        );
+        let found = store.credentials(&email).await.unwrap().unwrap();
+        assert_eq!(found.account.state, AccountState::Active);
+        assert!(found.password_hash.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_time_step_is_accepted_once_and_only_forwards() {
+        let (_dir, store) = store();
+        let (id, _) = invited(&store, "morag@nhs.scot").await;
+        assert!(
+            !store.accept_totp_step(id, TimeStep(5)).await.unwrap(),
+            "no authenticator yet"
+        );
+        let secret = TotpSecret::generate().unwrap();
+        store.set_pending_authenticator(id, &secret).await.unwrap();
+        let codes = crate::inbox::auth::recovery::generate().unwrap();
+        assert!(store
+            .confirm_authenticator(id, TimeStep(10), codes.stored.clone())
+            .await
+            .unwrap());
+        assert!(!store
+            .confirm_authenticator(id, TimeStep(11), codes.stored)
+            .await
+            .unwrap());
+        assert_eq!(
+            store.authenticator(id).await.unwrap().unwrap().secret,
+            secret
+        );
+        assert_eq!(store.pending_authenticator(id).await.unwrap(), None);
+        assert!(!store.accept_totp_step(id, TimeStep(10)).await.unwrap());
+        assert!(store.accept_totp_step(id, TimeStep(11)).await.unwrap());
+        assert!(!store.accept_totp_step(id, TimeStep(11)).await.unwrap());
+        assert!(!store.accept_totp_step(id, TimeStep(9)).await.unwrap());
+        assert_eq!(store.recovery_codes_left(id).await.unwrap(), 10);
+    }
+
+    #[tokio::test]
+    async fn failures_count_up_and_start_again_after_the_forgetting_time() {
+        let (_dir, store) = store();
+        let key = FailureKey::email(&AccountEmail::parse("nobody@nhs.scot").unwrap());
+        let hour = Duration::hours(1);
+        assert_eq!(store.failures(&key).await.unwrap(), None);
+        for n in 1..=3 {
+            let at = now() + Duration::minutes(n);
+            let record = store.record_failure(&key, at, hour).await.unwrap();
+            assert_eq!(record.failures, n as u32);
+            assert_eq!(record.last_failure, at);
+        }
+        let later = now() + Duration::minutes(3) + hour;
+        assert_eq!(
+            store
+                .record_failure(&key, later, hour)
+                .await
+                .unwrap()
+                .failures,
+            1
+        );
+        let other = FailureKey::client("192.0.2.1");
+        assert_eq!(store.failures(&other).await.unwrap(), None, "kept apart");
+        store.clear_failures(&key).await.unwrap();
+        assert_eq!(store.failures(&key).await.unwrap(), None);
+        // Only hashes are stored.
+        let keys: Vec<String> = store.with_conn(|conn| {
+            let mut statement = conn
+                .prepare("SELECT key_sha256 FROM sign_in_failures")
+                .unwrap();
+            statement
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        });
+        assert!(keys.iter().all(|k| k.len() == 64 && !k.contains('@')));
+    }
+
+    #[tokio::test]
+    async fn disabling_and_resetting_end_sessions_and_links() {
+        let (_dir, store) = store();
+        let (id, token) = invited(&store, "morag@nhs.scot").await;
+        let state = SessionState {
+            user: id,
+            stage: Stage::SignedIn,
+            created_at: now(),
+            last_seen: now(),
+            csrf: CsrfToken::generate().unwrap(),
+        };
+        let key = SessionKey(TokenHash::of(b"a session id"));
+        assert!(store.create_session(&key, &state).await.unwrap());
+        assert!(
+            !store.create_session(&key, &state).await.unwrap(),
+            "a key is never reused"
+        );
+        assert_eq!(store.load_session(&key).await.unwrap(), Some(state.clone()));
+        assert!(store.disable_account(id).await.unwrap());
+        assert_eq!(store.load_session(&key).await.unwrap(), None);
+        assert!(store
+            .set_password_link(&token.hash())
+            .await
+            .unwrap()
+            .is_none());
+        let (new_token, link) =
+            SetPasswordLink::issue(id, now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        assert!(store.reset_account(id, link).await.unwrap());
+        let found = store
+            .set_password_link(&new_token.hash())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.state, AccountState::Invited);
+        assert!(!store
+            .reset_account(
+                UserId(999),
+                SetPasswordLink::issue(UserId(999), now(), SET_PASSWORD_LINK_VALIDITY)
+                    .unwrap()
+                    .1
+            )
+            .await
+            .unwrap());
+    }
+}
