@@ -13,7 +13,8 @@ use super::auth::csrf::CsrfForm;
 use super::auth::recovery;
 use super::auth::session::{cookie, Stage};
 use super::auth::totp::{self, Enrolment, TotpSecret};
-use super::error::InboxResult;
+use super::auth::users::UserId;
+use super::error::{InboxError, InboxResult};
 use super::page::recovery_codes::RecoveryCodesPage;
 use super::page::render;
 use super::page::set_up_authenticator::SetUpAuthenticatorPage;
@@ -39,10 +40,7 @@ type SettingUp = AtStage<AWAITING_AUTHENTICATOR_SETUP>;
 
 /// The secret being set up: the one already shown (so reloading the page shows the same QR
 /// code), or a new one.
-async fn pending(
-    state: &AppState,
-    user: super::auth::users::UserId,
-) -> Result<TotpSecret, super::error::InboxError> {
+async fn pending(state: &AppState, user: UserId) -> Result<TotpSecret, InboxError> {
     if let Some(secret) = state.store.pending_authenticator(user).await? {
         return Ok(secret);
     }

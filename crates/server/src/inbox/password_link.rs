@@ -15,7 +15,7 @@ use super::auth::password::{self, NewPassword};
 use super::auth::session::{cookie, Stage};
 use super::auth::token::SecretToken;
 use super::auth::users::{AccountState, LinkRefusal};
-use super::error::InboxResult;
+use super::error::{InboxError, InboxResult};
 use super::page::layout::Layout;
 use super::page::problem::ProblemPage;
 use super::page::render;
@@ -57,7 +57,7 @@ fn refused(refusal: LinkRefusal) -> Response {
 async fn usable(
     state: &AppState,
     token: &str,
-) -> Result<Result<(SecretToken, FoundLink), LinkRefusal>, super::error::InboxError> {
+) -> Result<Result<(SecretToken, FoundLink), LinkRefusal>, InboxError> {
     let Some(token) = SecretToken::parse(token) else {
         return Ok(Err(LinkRefusal::Unknown));
     };

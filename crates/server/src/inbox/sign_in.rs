@@ -191,9 +191,7 @@ async fn sign_in(
     let email = AccountEmail::parse(&form.email);
     let key = match &email {
         Ok(email) => FailureKey::email(email),
-        Err(_) => FailureKey::Email(super::auth::token::TokenHash::of(
-            form.email.trim().to_lowercase().as_bytes(),
-        )),
+        Err(_) => FailureKey::typed(&form.email),
     };
     let decision = decision(&state, &key, &client, now).await?;
     let credentials = match &email {

@@ -86,6 +86,12 @@ impl FailureKey {
         FailureKey::Email(TokenHash::of(email.as_ref().as_bytes()))
     }
 
+    /// What was typed in the email field when it is not an email: counted the same way, so a
+    /// malformed email gets the same answers as any other unknown one.
+    pub fn typed(text: &str) -> FailureKey {
+        FailureKey::Email(TokenHash::of(text.trim().to_lowercase().as_bytes()))
+    }
+
     pub fn client(address: &str) -> FailureKey {
         FailureKey::Client(TokenHash::of(address.as_bytes()))
     }

@@ -4,6 +4,7 @@
 use askama::Template;
 
 use super::layout::Layout;
+use crate::inbox::auth::users::{Access, Role};
 use crate::inbox::paths;
 use crate::inbox::SignedIn;
 
@@ -20,18 +21,18 @@ pub struct AccountPage {
 }
 
 /// "Link worker", "Admin".
-pub fn role_label(role: crate::inbox::auth::users::Role) -> &'static str {
+pub fn role_label(role: Role) -> &'static str {
     match role {
-        crate::inbox::auth::users::Role::LinkWorker => "Link worker",
-        crate::inbox::auth::users::Role::Admin => "Admin",
+        Role::LinkWorker => "Link worker",
+        Role::Admin => "Admin",
     }
 }
 
 /// A link worker's practices, or what an admin sees.
-pub fn practices_label(access: &crate::inbox::auth::users::Access) -> String {
+pub fn practices_label(access: &Access) -> String {
     match access {
-        crate::inbox::auth::users::Access::Admin => "Every practice".into(),
-        crate::inbox::auth::users::Access::LinkWorker { practices } => practices
+        Access::Admin => "Every practice".into(),
+        Access::LinkWorker { practices } => practices
             .iter()
             .map(AsRef::as_ref)
             .collect::<Vec<&str>>()
