@@ -32,6 +32,8 @@ pub struct Config {
     pub client_address: ClientAddressPolicy,
     /// How many requests one client may make to each limited route.
     pub rate_limits: RateLimits,
+    /// The link workers' inbox: sessions' limits, its origin, its clock.
+    pub inbox: crate::inbox::InboxConfig,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             content_security_policy: HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
             client_address: ClientAddressPolicy::Peer,
             rate_limits: RateLimits::default(),
+            inbox: crate::inbox::InboxConfig::default(),
         }
     }
 }

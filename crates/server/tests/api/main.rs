@@ -2,6 +2,7 @@
 //! integration test binary (so it links once), one module per concern.
 
 mod helpers;
+mod inbox_helpers;
 mod smtp;
 
 mod backup;
@@ -12,6 +13,7 @@ mod durability;
 mod fixtures;
 mod health;
 mod hostile;
+mod inbox_accounts;
 mod logs;
 mod migration;
 mod notifications;
@@ -21,4 +23,5 @@ mod rate_limits;
 mod referrals;
 mod security_headers;
 mod site;
+mod user_cli;
 mod wellbeing;

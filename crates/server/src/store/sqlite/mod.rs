@@ -23,6 +23,7 @@ use crate::notify::{Claimed, MessageId, Pending, Recorded};
 use crate::reference;
 use crate::token::TokenHash;
 
+mod accounts;
 mod audit;
 mod checkins;
 mod columns;
@@ -31,12 +32,13 @@ mod referrals;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_referrals.sql"),
     include_str!("migrations/0002_questionnaire_and_wellbeing.sql"),
     include_str!("migrations/0003_organisation.sql"),
     include_str!("migrations/0004_checkins.sql"),
     include_str!("migrations/0005_audit.sql"),
+    include_str!("migrations/0006_accounts.sql"),
     include_str!("migrations/0008_notifications.sql"),
 ];
 
