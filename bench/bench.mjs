@@ -7,17 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { startSite } from './lib/site.mjs';
 import { buildPages, LHC_VERSION } from './lib/pages.mjs';
-import { launchBrowser, runJourney, PROFILES } from './lib/browser.mjs';
+import { launchBrowser, runJourney, runFirstPages, PROFILES } from './lib/browser.mjs';
+import { buildFirstPages, firstPageJourneys, FIRST_PAGE_IDS } from './lib/first-pages.mjs';
 import { startSignpost, refer, followUpLink } from './lib/signpost.mjs';
 import { throughput, durability } from './lib/service.mjs';
-import { summarise, MEASURES, table, verdict, SERVICE_BUDGETS } from './lib/report.mjs';
+import { summarise, MEASURES, FIRST_PAGE_MEASURES, FIRST_PAGE_BUDGETS, BUDGETS, table, verdict, SERVICE_BUDGETS } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 function parseArgs(argv) {
   const o = { runs: 7, loadSeconds: 10, clients: 64, durabilitySeconds: 4, killAfterMs: 1500,
-    profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost'], browser: true, service: true,
+    profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost', ...FIRST_PAGE_IDS], browser: true, service: true,
     waterfall: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -54,7 +55,7 @@ function waterfall(r) {
     `    ${String(Math.round(x.sent_ms)).padStart(5)} → ${String(Math.round(x.finished_ms)).padStart(5)} ms ${(x.bytes / 1024).toFixed(1).padStart(6)} KiB  ${new URL(x.url).pathname}`);
   const marks = Object.entries(r.marks ?? {}).map(([name, at]) => `    ${String(Math.round(at)).padStart(5)} ms  mark ${name}`);
   return [...rows, ...marks, `    first question ${Math.round(r.first_question_interactive_ms)} ms`,
-    `    each answer (ms): ${r.each_answer_ms.join(' ')}`].join('\n');
+    ...(r.each_answer_ms ? [`    each answer (ms): ${r.each_answer_ms.join(' ')}`] : [])].join('\n');
 }
 
 const options = parseArgs(process.argv.slice(2));
@@ -111,7 +112,7 @@ try {
         '/vendor/lforms/webcomponent/': join(lformsDir, 'webcomponent/'),
         '/vendor/lforms/fhir/R4/': join(lformsDir, 'fhir/R4/'),
       },
-      pages: buildPages(root, dist),
+      pages: { ...buildPages(root, dist), ...buildFirstPages(root) },
       cacheDir: join(here, '.cache/br'),
       apiTarget: () => signpost?.url,
       // Only what a page can load: no source maps, no pre-compressed copies, no unused builds.
@@ -154,10 +155,19 @@ try {
         result: (page) => widget(page).getByRole('heading', { name: english['followup.result.heading'] }),
       },
     };
+    // The follow-up check-in (answering all 14 statements) and the first pages of a referral
+    // (start → first question → needs → a follow-up page): two kinds of journey, two tables.
+    const firstPages = firstPageJourneys(root, site.origin, version('survey-core'));
     const pages = options.pages.map((id) => {
-      if (!journeys[id]) throw new Error(`unknown page ${id}`);
-      return { id, ...journeys[id] };
+      if (journeys[id]) return { id, kind: 'check-in', ...journeys[id] };
+      if (firstPages[id]) return { id, kind: 'first-pages', ...firstPages[id] };
+      throw new Error(`unknown page ${id}`);
     });
+    const groups = [
+      { kind: 'check-in', title: 'the follow-up check-in (/demo/follow-up.html on the bench host page)', measures: MEASURES, budgets: BUDGETS, subjects: ['signpost'] },
+      { kind: 'first-pages', title: 'a referral\'s first pages (start → first question → needs → a follow-up page)', measures: FIRST_PAGE_MEASURES,
+        budgets: FIRST_PAGE_BUDGETS, subjects: pages.filter((p) => p.subject).map((p) => p.id) },
+    ].map((g) => ({ ...g, pages: pages.filter((p) => p.kind === g.kind) })).filter((g) => g.pages.length);
 
     browser = await launchBrowser();
     const total = options.runs * options.profiles.length * pages.length;
@@ -167,13 +177,14 @@ try {
         // Interleaved, and the order turned each run so no page always goes first.
         const order = pages.map((_, i) => pages[(i + run - 1) % pages.length]);
         for (const p of order) {
-          const r = await runJourney(browser, profile, p);
+          const r = p.kind === 'first-pages' ? await runFirstPages(browser, profile, p) : await runJourney(browser, profile, p);
           done++;
           results.runs.push({ run, profile, page: p.id, ...r });
-          const line = r.ok
-            ? `first question ${Math.round(r.first_question_interactive_ms)} ms, ${(r.bytes_before_first_question / 1024).toFixed(1)} KiB, answer+submit ${Math.round(r.answer_and_submit_ms)} ms, slowest ${Math.round(r.slowest_interaction_ms)} ms, memory ${(r.memory_bytes / 1048576).toFixed(2)} MiB`
-            : `FAILED: ${r.error}`;
-          console.log(`[${done}/${total}] run ${run} ${profile.padEnd(7)} ${p.id.padEnd(9)} ${line}`);
+          const line = !r.ok ? `FAILED: ${r.error}`
+            : p.kind === 'first-pages'
+              ? `start ${Math.round(r.start_usable_ms)} ms, first question ${Math.round(r.first_question_interactive_ms)} ms, ${(r.bytes_before_first_question / 1024).toFixed(1)} KiB, slowest ${Math.round(r.slowest_interaction_ms)} ms, follow-up page ${Math.round(r.follow_up_page_ms)} ms`
+              : `first question ${Math.round(r.first_question_interactive_ms)} ms, ${(r.bytes_before_first_question / 1024).toFixed(1)} KiB, answer+submit ${Math.round(r.answer_and_submit_ms)} ms, slowest ${Math.round(r.slowest_interaction_ms)} ms, memory ${(r.memory_bytes / 1048576).toFixed(2)} MiB`;
+          console.log(`[${done}/${total}] run ${run} ${profile.padEnd(7)} ${p.id.padEnd(14)} ${line}`);
           if (options.waterfall && r.ok) console.log(waterfall(r));
         }
       }
@@ -182,19 +193,23 @@ try {
     browser = undefined;
 
     console.log('');
-    for (const profile of options.profiles) {
-      const stats = {};
-      for (const p of pages) {
-        const runs = results.runs.filter((r) => r.profile === profile && r.page === p.id);
-        stats[p.id] = Object.fromEntries(MEASURES.map((m) => [m.key, summarise(runs, m.key)]));
-        stats[p.id].failed_runs = runs.filter((r) => !r.ok).length;
+    for (const group of groups) {
+      console.log(`— ${group.title}`);
+      for (const profile of options.profiles) {
+        const stats = {};
+        for (const p of group.pages) {
+          const runs = results.runs.filter((r) => r.profile === profile && r.page === p.id);
+          stats[p.id] = Object.fromEntries(group.measures.map((m) => [m.key, summarise(runs, m.key)]));
+          stats[p.id].failed_runs = runs.filter((r) => !r.ok).length;
+        }
+        const verdicts = Object.fromEntries(group.subjects.flatMap((subject) => group.measures.map((m) =>
+          [`${subject}.${m.key}`, verdict(profile, m.key, stats, { budgets: group.budgets, subject })])).filter(([, v]) => v));
+        (results.summary[group.kind] ??= {})[profile] = { stats, verdicts };
+        console.log(table(profile, group.pages, stats, options.runs, group));
+        const failed = group.pages.filter((p) => stats[p.id].failed_runs).map((p) => `${p.id}: ${stats[p.id].failed_runs}`);
+        if (failed.length) console.log(`failed runs (left out of the figures): ${failed.join(', ')}`);
+        console.log('');
       }
-      const verdicts = Object.fromEntries(MEASURES.map((m) => [m.key, verdict(profile, m.key, stats)]).filter(([, v]) => v));
-      results.summary[profile] = { stats, verdicts };
-      console.log(table(profile, pages, stats, options.runs));
-      const failed = pages.filter((p) => stats[p.id].failed_runs).map((p) => `${p.id}: ${stats[p.id].failed_runs}`);
-      if (failed.length) console.log(`failed runs (left out of the figures): ${failed.join(', ')}`);
-      console.log('');
     }
     await signpost.remove();
     signpost = undefined;

@@ -5,7 +5,8 @@
 #   bench/run.sh --quick      1 run each, 2 s of load (a smoke test of the whole thing)
 #   bench/run.sh --no-build   measure what is already built
 # Other flags: --runs N, --load-seconds S, --clients N, --durability-seconds S, --kill-after-ms MS,
-# --profiles desktop,phone, --pages floor,surveyjs,lhc-forms,signpost, --no-browser, --no-service, --waterfall.
+# --profiles desktop,phone, --pages floor,surveyjs,lhc-forms,signpost,floor-start,surveyjs-start,self,assisted,
+# --no-browser, --no-service, --waterfall.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -21,14 +21,17 @@ export { launchBrowser } from '../../tests/journeys/harness.mjs';
 export const answerFor = (n) => ((n * 3) % 5) + 1;
 
 /**
- * Runs one journey. `journey` gives: url() (a fresh URL), answer(page, n, value), submit(page),
- * result(page) (a locator to wait for).
+ * A fresh cold context and page in a profile: the probe injected (`probeOptions` passed to it),
+ * the cache disabled, the profile's throttling on, and every response's encoded size and finish
+ * time recorded. `bytesBy(pageMs, timeOrigin)` sums the responses finished by `pageMs` in the
+ * clock of the page whose `performance.timeOrigin` is given (the first document's, for a journey
+ * over several documents); `resourcesBy` lists them.
  */
-export async function runJourney(browser, profileName, journey, { timeout = 60_000 } = {}) {
+export async function openCold(browser, profileName, probeOptions = {}, { timeout = 60_000 } = {}) {
   const profile = PROFILES[profileName];
   const context = await browser.newContext({ viewport: profile.viewport, deviceScaleFactor: 1 });
   context.setDefaultTimeout(timeout);
-  await context.addInitScript({ content: `(${probeSource})();` });
+  await context.addInitScript({ content: `(${probeSource})(${JSON.stringify(probeOptions)});` });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -53,7 +56,25 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
     const r = requests.get(e.requestId);
     if (r) r.failed = e.errorText;
   });
+  // CDP's clock is turned into the page's with the first document request's wall time.
+  const toPage = (t, timeOrigin) => documentRequest.wallTime * 1000 + (t - documentRequest.timestamp) * 1000 - timeOrigin;
+  const finishedBy = (pageMs, timeOrigin) => [...requests.values()]
+    .filter((r) => r.bytes !== undefined && !r.failed && toPage(r.finishedAt, timeOrigin) <= pageMs + 1);
+  return {
+    context, page, cdp, problems,
+    bytesBy: (pageMs, timeOrigin) => finishedBy(pageMs, timeOrigin).reduce((s, r) => s + r.bytes, 0),
+    resourcesBy: (pageMs, timeOrigin) => finishedBy(pageMs, timeOrigin).map((r) => ({ url: r.url.replace(/\?.*$/, ''), bytes: r.bytes,
+      sent_ms: toPage(r.sentAt, timeOrigin), finished_ms: toPage(r.finishedAt, timeOrigin) })),
+    allBytes: () => [...requests.values()].filter((r) => r.bytes !== undefined).reduce((s, r) => s + r.bytes, 0),
+  };
+}
 
+/**
+ * Runs one journey. `journey` gives: url() (a fresh URL), answer(page, n, value), submit(page),
+ * result(page) (a locator to wait for).
+ */
+export async function runJourney(browser, profileName, journey, { timeout = 60_000 } = {}) {
+  const { context, page, cdp, problems, bytesBy, resourcesBy, allBytes } = await openCold(browser, profileName, {}, { timeout });
   try {
     const url = await journey.url();
     await page.goto(url, { waitUntil: 'commit' });
@@ -62,12 +83,9 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
     // The page's own User Timing marks (Signpost's embed.js sets some), read once the journey is done.
     const userMarks = () => page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
 
-    // Bytes before the first question worked: responses finished by then. CDP's clock is turned
-    // into the page's with the document request's wall time.
-    const toPage = (t) => documentRequest.wallTime * 1000 + (t - documentRequest.timestamp) * 1000 - loaded.timeOrigin;
-    const finished = [...requests.values()].filter((r) => r.bytes !== undefined && !r.failed);
-    const before = finished.filter((r) => toPage(r.finishedAt) <= loaded.marks.firstRadio + 1);
-    const bytesBeforeFirstQuestion = before.reduce((s, r) => s + r.bytes, 0);
+    // Bytes before the first question worked: responses finished by then.
+    const bytesBeforeFirstQuestion = bytesBy(loaded.marks.firstRadio, loaded.timeOrigin);
+    const before = resourcesBy(loaded.marks.firstRadio, loaded.timeOrigin);
 
     const answeringFrom = performance.now();
     const eachAnswerMs = [];
@@ -96,12 +114,11 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
     const submitMs = performance.now() - submitFrom;
     const marks = await userMarks();
 
-    const allBytes = [...requests.values()].filter((r) => r.bytes !== undefined).reduce((s, r) => s + r.bytes, 0);
     return {
       ok: true,
       bytes_before_first_question: bytesBeforeFirstQuestion,
       requests_before_first_question: before.length,
-      bytes_whole_journey: allBytes,
+      bytes_whole_journey: allBytes(),
       first_question_interactive_ms: loaded.marks.firstRadio,
       dom_content_loaded_ms: loaded.marks.domContentLoaded ?? null,
       answering_ms: answeringMs,
@@ -117,8 +134,82 @@ export async function runJourney(browser, profileName, journey, { timeout = 60_0
       problems,
       // When each request left and when its last byte arrived, in the page's clock: the waterfall.
       marks,
-      resources: before.map((r) => ({ url: r.url.replace(/\?.*$/, ''), bytes: r.bytes,
-        sent_ms: toPage(r.sentAt), finished_ms: toPage(r.finishedAt) })),
+      resources: before,
+    };
+  } catch (error) {
+    return { ok: false, error: String(error?.message ?? error).split('\n')[0], problems };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Runs the first pages of a referral (bench/lib/first-pages.mjs): waits until *Start now* is
+ * usable and presses it at once (after `beforeStart`, the volunteer's box on the assisted page),
+ * waits for the first question's radios, answers No, Continue, ticks *Money and debt*, Continue,
+ * and waits for that need's follow-up page. Times are from the first navigation's start, across
+ * documents (the floor's pages are one each); the slowest Event Timing entry is read in each
+ * document before it is left, so it covers the first three pages.
+ */
+export async function runFirstPages(browser, profileName, journey, { timeout = 60_000 } = {}) {
+  const { context, page, problems, bytesBy, resourcesBy } = await openCold(browser, profileName, { startLabel: journey.startLabel }, { timeout });
+  let slowest = 16;
+  let slowestName = null;
+  const readEvents = async () => {
+    const e = await page.evaluate(() => { window.__bench.flushEvents(); return { max: window.__bench.maxEvent, name: window.__bench.maxEventName }; });
+    if (e.max > slowest) ({ max: slowest, name: slowestName } = e);
+  };
+  // A mark in whichever document is current: a navigation destroys the context waited in.
+  const mark = async (name) => {
+    const until = Date.now() + timeout;
+    for (;;) {
+      try {
+        await page.waitForFunction((n) => window.__bench?.marks[n] !== undefined, name, { timeout: Math.max(1, until - Date.now()) });
+        return await page.evaluate((n) => ({ at: window.__bench.marks[n], timeOrigin: performance.timeOrigin }), name);
+      } catch (error) {
+        if (Date.now() >= until || !/context|navigat|destroyed/i.test(String(error?.message))) throw error;
+      }
+    }
+  };
+  const now = () => page.evaluate(() => ({ at: performance.now(), timeOrigin: performance.timeOrigin }));
+  try {
+    await page.goto(journey.url, { waitUntil: 'commit' });
+    const start = await mark('start');
+    const since = (m) => m.at + (m.timeOrigin - start.timeOrigin); // in the first document's clock
+    if (journey.beforeStart) {
+      await journey.beforeStart(page);
+      await readEvents(); // before Start, which may leave the document
+    }
+    const pressing = await now();
+    // A mouse press straight at the button (CDP input, none of Playwright's actionability
+    // checks, which a 4× slower CPU makes slow): pressed as soon as the bench knows it can be.
+    const at = await page.evaluate(() => window.__bench.startTarget());
+    await page.mouse.click(at.x, at.y);
+    const question = await mark('firstRadio');
+    const firstQuestionMs = since(question);
+
+    await journey.choose(page, 'urgent', 'no').click();
+    await readEvents();
+    await journey.next(page).click();
+    await journey.choose(page, 'needs', 'money_and_debt').click();
+    await readEvents();
+    await journey.next(page).click();
+    await journey.choose(page, 'money_behind_with_bills', 'yes').waitFor();
+    const followUp = await now();
+    await readEvents();
+    return {
+      ok: true,
+      start_usable_ms: start.at,
+      // How long after it was usable the scripted press left for the page: Playwright's share.
+      start_pressed_after_ms: since(pressing) - start.at,
+      first_question_interactive_ms: firstQuestionMs,
+      bytes_before_first_question: bytesBy(firstQuestionMs, start.timeOrigin),
+      slowest_interaction_ms: slowest,
+      slowest_interaction_event: slowestName,
+      follow_up_page_ms: since(followUp),
+      problems,
+      resources: resourcesBy(firstQuestionMs, start.timeOrigin),
+      marks: await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))),
     };
   } catch (error) {
     return { ok: false, error: String(error?.message ?? error).split('\n')[0], problems };

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 
 export const LHC_VERSION = '40.1.3';
 
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 // The same host-page styling for every page: a system font and a readable measure.
 const HOST_CSS = 'body{font-family:system-ui,sans-serif;margin:0 auto;max-width:44rem;padding:1rem;line-height:1.4}';
 
-function shell(title, head, body) {
+export function shell(title, head, body, heading = 'Check in on how you are feeling') {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -23,7 +23,7 @@ ${head}
 </head>
 <body>
 <main>
-<h1>Check in on how you are feeling</h1>
+<h1>${esc(heading)}</h1>
 ${body}
 </main>
 </body>

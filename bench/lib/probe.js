@@ -3,9 +3,11 @@
 //   marks.firstRadio  the first radio button exists, is laid out with a non-zero box (its own or
 //                     its <label>'s: some libraries hide the native input visually), is not
 //                     display:none / visibility:hidden, and is not disabled or inert;
+//   marks.start       with `startLabel` given (the journeys that begin on a start page): the first
+//                     button, submit input or link whose text is `startLabel`, usable as above;
 // the slowest Event Timing entry (durationThreshold 16 ms) and the wasm memories instantiated.
 // Shadow roots are followed by wrapping attachShadow, so the widget's open root is seen too.
-() => {
+({ startLabel } = {}) => {
   const bench = (window.__bench = { marks: {}, maxEvent: 0, maxEventName: null, events: 0, memories: [] });
   const roots = [document];
   const observers = [];
@@ -37,10 +39,31 @@
     }
     return null;
   };
+  const labelled = () => {
+    for (const root of roots) {
+      for (const el of root.querySelectorAll('button, input[type=submit], input[type=button], a')) {
+        if ((el.value || el.textContent).trim() === startLabel && usable(el)) return el;
+      }
+    }
+    return null;
+  };
+  // Where to press *Start now*, scrolled into view first: the bench presses there at once.
+  bench.startTarget = () => {
+    const el = labelled();
+    if (!el) return null;
+    const box = el.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > innerHeight) el.scrollIntoView({ block: 'center' });
+    const at = el.getBoundingClientRect();
+    return { x: at.left + at.width / 2, y: at.top + at.height / 2 };
+  };
+  const done = () => bench.marks.firstRadio !== undefined && (!startLabel || bench.marks.start !== undefined);
   function check() {
     const now = performance.now();
     if (bench.marks.firstRadio === undefined && usable(first('input[type=radio]'))) bench.marks.firstRadio = now;
-    if (bench.marks.firstRadio !== undefined) {
+    if (startLabel && bench.marks.start === undefined) {
+      if (labelled()) bench.marks.start = now;
+    }
+    if (done()) {
       for (const o of observers) o.disconnect();
     }
   }
@@ -48,7 +71,7 @@
   // Style sheets arriving change visibility without a DOM mutation: poll each frame as well.
   const frame = () => {
     check();
-    if (bench.marks.firstRadio === undefined && performance.now() < 120000) requestAnimationFrame(frame);
+    if (!done() && performance.now() < 120000) requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
   document.addEventListener('DOMContentLoaded', () => { bench.marks.domContentLoaded = performance.now(); check(); });

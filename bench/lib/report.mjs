@@ -32,6 +32,27 @@ export const BUDGETS = {
   },
 };
 
+// The first pages of a referral (bench/lib/first-pages.mjs): the same budgets for the first question.
+export const FIRST_PAGE_MEASURES = [
+  { key: 'start_usable_ms', label: '"Start now" usable', unit: 'ms' },
+  { key: 'first_question_interactive_ms', label: 'first question usable (Start pressed)', unit: 'ms' },
+  { key: 'bytes_before_first_question', label: 'bytes until first question usable', unit: 'KiB' },
+  { key: 'slowest_interaction_ms', label: 'slowest interaction, first 3 pages', unit: 'ms' },
+  { key: 'follow_up_page_ms', label: 'follow-up page shown (scripted)', unit: 'ms' },
+];
+
+export const FIRST_PAGE_BUDGETS = {
+  desktop: {
+    bytes_before_first_question: BUDGETS.desktop.bytes_before_first_question,
+    first_question_interactive_ms: BUDGETS.desktop.first_question_interactive_ms,
+  },
+  phone: {
+    bytes_before_first_question: BUDGETS.phone.bytes_before_first_question,
+    first_question_interactive_ms: BUDGETS.phone.first_question_interactive_ms,
+    slowest_interaction_ms: BUDGETS.phone.slowest_interaction_ms,
+  },
+};
+
 export const SERVICE_BUDGETS = {
   throughput_per_s: { min: 1000, text: '≥ 1,000 /s' },
   p99_ms: { max: 50, text: '≤ 50 ms' },
@@ -53,9 +74,9 @@ export function summarise(runs, key) {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
 }
 
-export function verdict(profile, key, stats) {
-  const budget = BUDGETS[profile]?.[key];
-  const s = stats.signpost?.[key];
+export function verdict(profile, key, stats, { budgets = BUDGETS, subject = 'signpost' } = {}) {
+  const budget = budgets[profile]?.[key];
+  const s = stats[subject]?.[key];
   if (!budget || !s) return null;
   if (budget.ratioToFloor) {
     const floor = stats.floor?.[key];
@@ -68,24 +89,37 @@ export function verdict(profile, key, stats) {
 const pad = (s, n) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s, n) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
-export function table(profile, pages, stats, runsPerPage) {
-  const W = 22;
-  const peers = pages.filter((p) => p.id !== 'signpost');
+/**
+ * One profile's table: each page's median (min–max), each subject's ratio to each peer (a page
+ * that is not a subject), and each subject's budget verdict. The follow-up check-in's table by
+ * default (the subject `signpost`); the first pages' with their measures, budgets and subjects.
+ */
+export function table(profile, pages, stats, runsPerPage, { measures = MEASURES, budgets = BUDGETS, subjects = ['signpost'] } = {}) {
+  const W = 24;
+  const ours = pages.filter((p) => subjects.includes(p.id));
+  const peers = pages.filter((p) => !subjects.includes(p.id));
+  const prefix = (p) => (ours.length > 1 ? p.short : 'SP');
   const lines = [];
   lines.push(`${profile} — median (min–max) of ${runsPerPage} cold run(s) per page`);
-  lines.push(pad('measure', 40) + pages.map((p) => lpad(p.name, W)).join('') + peers.map((p) => lpad(`SP ÷ ${p.short}`, 11)).join('') + '  budget → result');
-  for (const m of MEASURES) {
+  lines.push(pad('measure', 40) + pages.map((p) => lpad(p.name, W)).join('')
+    + ours.flatMap((o) => peers.map((p) => lpad(`${prefix(o)} ÷ ${p.short}`, 14))).join('') + '  budget → result');
+  for (const m of measures) {
     const cells = pages.map((p) => {
       const s = stats[p.id]?.[m.key];
       return lpad(s ? `${fmt(s.median, m.unit)} (${fmt(s.min, m.unit)}–${fmt(s.max, m.unit)})` : '–', W);
     });
-    const sp = stats.signpost?.[m.key];
-    const ratios = peers.map((p) => {
+    const ratios = ours.flatMap((o) => peers.map((p) => {
+      const sp = stats[o.id]?.[m.key];
       const s = stats[p.id]?.[m.key];
-      return lpad(sp && s && s.median ? (sp.median / s.median).toFixed(2) : '–', 11);
-    });
-    const v = verdict(profile, m.key, stats);
-    const verdictText = v ? `  ${v.budget}${v.limit !== undefined && v.budget.includes('floor') ? ` (${fmt(v.limit, m.unit)})` : ''} → ${v.pass === null ? '?' : v.pass ? 'PASS' : 'FAIL'}` : '';
+      return lpad(sp && s && s.median ? (sp.median / s.median).toFixed(2) : "–", 14);
+    }));
+    const verdicts = ours.map((o) => {
+      const v = verdict(profile, m.key, stats, { budgets, subject: o.id });
+      if (!v) return null;
+      const result = v.pass === null ? '?' : v.pass ? 'PASS' : 'FAIL';
+      return { budget: `${v.budget}${v.limit !== undefined && v.budget.includes('floor') ? ` (${fmt(v.limit, m.unit)})` : ''}`, text: ours.length > 1 ? `${o.short} ${result}` : result };
+    }).filter(Boolean);
+    const verdictText = verdicts.length ? `  ${verdicts[0].budget} → ${verdicts.map((v) => v.text).join(', ')}` : '';
     lines.push(pad(`${m.label} [${m.unit}]`, 40) + cells.join('') + ratios.join('') + verdictText);
   }
   return lines.join('\n');

@@ -1,0 +1,123 @@
+// The pages a person opens first on a referral: a start page with *Start now*, the first question
+// (*Do you need help urgently today?*), what they would like help with, and the follow-up page the
+// answer opens. The peers' versions are built here from the widget's own questionnaire
+// (static/questionnaire/default.json) and English words (static/i18n/en.json): a plain HTML floor
+// (one document per page, no script) and SurveyJS (one model, a start page, `visibleIf` branching).
+// Signpost's are the demo pages themselves (`/`, `/demo/assisted.html`), served as dist/ has them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { esc, shell } from './pages.mjs';
+
+// How far the journey goes: the question pages up to the first follow-up page.
+const FIRST_PAGES = 3;
+
+function questionnaire(root) {
+  const file = JSON.parse(readFileSync(join(root, 'static/questionnaire/default.json'), 'utf8'));
+  const words = JSON.parse(readFileSync(join(root, 'static/i18n/en.json'), 'utf8'));
+  const t = (key) => words[key] ?? key;
+  // Each question with its words, and the options a person picks from.
+  const questions = (page) => page.questions.map((q) => ({
+    id: q.id, type: q.type, required: q.required,
+    label: t(`question.${q.id}.label`), hint: words[`question.${q.id}.hint`],
+    options: q.type === 'yes_no' ? [['yes', t('common.yes')], ['no', t('common.no')]]
+      : (q.options ?? []).map((o) => [o, t(`question.${q.id}.option.${o}`)]),
+  }));
+  return { words, t, pages: file.pages.map((p) => ({ id: p.id, showIf: p.show_if, questions: questions(p) })) };
+}
+
+function startText({ t }) {
+  return ['start.intro', 'start.who_reads', 'start.time', 'start.not_emergency', 'start.privacy'].map((k) => `<p>${esc(t(k))}</p>`).join('\n');
+}
+
+/**
+ * The floor: each page its own document, a plain GET form and no script. Branching would be the
+ * server's work (a redirect), which costs the browser nothing; the needs page here goes straight
+ * to the page for the need the scripted person chooses (money and debt).
+ */
+function floorPages(q, base) {
+  const { t } = q;
+  const field = (question) => {
+    const control = question.type === 'multiple_choice' ? 'checkbox' : 'radio';
+    const options = question.options.map(([value, text]) =>
+      `<label><input type="${control}" name="answers.${question.id}" value="${esc(value)}"${control === 'radio' && question.required ? ' required' : ''}> ${esc(text)}</label>`).join('\n');
+    return `<fieldset><legend>${esc(question.label)}</legend>${question.hint ? `<p>${esc(question.hint)}</p>` : ''}\n${options}\n</fieldset>`;
+  };
+  const css = '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>';
+  const form = (page, next) => shell(`${q.pages[0].questions[0].label} – plain HTML`, css,
+    `<form method="get" action="${next}">\n${page.questions.map(field).join('\n')}\n<button type="submit">${esc(t('common.continue'))}</button>\n</form>`, t('start.heading'));
+  const [urgent, needs] = q.pages;
+  const money = q.pages.find((p) => p.id === 'about_money_and_debt');
+  return {
+    [`${base}/start.html`]: shell(`${t('start.heading')} – plain HTML`, css,
+      `${startText(q)}\n<form method="get" action="${base}/urgent.html"><button type="submit">${esc(t('start.button'))}</button></form>`, t('start.heading')),
+    [`${base}/urgent.html`]: form(urgent, `${base}/needs.html`),
+    [`${base}/needs.html`]: form(needs, `${base}/about_money_and_debt.html`),
+    [`${base}/about_money_and_debt.html`]: form(money, `${base}/done.html`),
+  };
+}
+
+/** SurveyJS: the start page, then every questionnaire page, the follow-up ones shown by `visibleIf`. */
+function surveyJsPage(q) {
+  const { t } = q;
+  const element = (question) => ({
+    type: { yes_no: 'radiogroup', single_choice: 'radiogroup', multiple_choice: 'checkbox', long_text: 'comment' }[question.type] ?? 'text',
+    name: question.id, title: question.label, description: question.hint, isRequired: question.required,
+    ...(question.options.length ? { choices: question.options.map(([value, text]) => ({ value, text })) } : {}),
+  });
+  const json = {
+    showQuestionNumbers: 'off', firstPageIsStartPage: true, startSurveyText: t('start.button'),
+    pageNextText: t('common.continue'), pagePrevText: t('common.back'), completeText: t('consent.send'),
+    pages: [
+      { name: 'start', elements: [{ type: 'html', name: 'intro', html: startText(q) }] },
+      ...q.pages.map((page) => ({
+        name: page.id, elements: page.questions.map(element),
+        ...(page.showIf ? { visibleIf: `{${page.showIf.question}} contains '${page.showIf.includes}'` } : {}),
+      })),
+    ],
+  };
+  return shell(`${t('start.heading')} – SurveyJS`, `<link rel="stylesheet" href="/vendor/survey-core/survey-core.fontless.min.css">
+<script defer src="/vendor/survey-core/survey.core.min.js"></script>
+<script defer src="/vendor/survey-js-ui/survey-js-ui.min.js"></script>`,
+  `<div id="survey"></div>
+<script>
+document.addEventListener('DOMContentLoaded', function () {
+  new Survey.Model(${JSON.stringify(json)}).render(document.getElementById('survey'));
+});
+</script>`, t('start.heading'));
+}
+
+export function buildFirstPages(root) {
+  const q = questionnaire(root);
+  return { ...floorPages(q, '/pages/referral/floor'), '/pages/referral/surveyjs.html': surveyJsPage(q) };
+}
+
+/** The journeys, by page id: how to reach each and how to answer on it. */
+export function firstPageJourneys(root, origin, surveyJsVersion) {
+  const { t } = questionnaire(root);
+  const named = (page, question, value) => page.locator(`input[name="answers.${question}"][value="${value}"]`);
+  const button = (page, name) => page.getByRole('button', { name, exact: true });
+  const common = {
+    startLabel: t('start.button'),
+    start: (page) => button(page, t('start.button')),
+    next: (page) => button(page, t('common.continue')),
+    choose: named,
+  };
+  return {
+    'floor-start': { ...common, name: 'plain HTML (floor)', short: 'floor', url: `${origin}/pages/referral/floor/start.html` },
+    'surveyjs-start': {
+      ...common, name: `SurveyJS ${surveyJsVersion}`, short: 'SJS', url: `${origin}/pages/referral/surveyjs.html`,
+      // SurveyJS hides the native input and names it `<question>_<id>` (a radio) or
+      // `<question><value>` (a checkbox): its label is what a person clicks.
+      choose: (page, question, value) => page.locator(`label:has(input[name^="${question}"][value="${value}"])`),
+    },
+    self: { ...common, name: 'Signpost self (/)', short: 'self', subject: true, url: `${origin}/` },
+    assisted: {
+      ...common, name: 'Signpost assisted', short: 'asst', subject: true, url: `${origin}/demo/assisted.html`,
+      // The volunteer confirms the person is there before starting.
+      beforeStart: (page) => page.getByLabel(t('assisted.present')).check(),
+    },
+  };
+}
+
+export const FIRST_PAGE_IDS = ['floor-start', 'surveyjs-start', 'self', 'assisted'];
+export { FIRST_PAGES };
