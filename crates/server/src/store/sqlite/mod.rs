@@ -14,6 +14,10 @@ use rusqlite_migration::{Migrations, M};
 use time::OffsetDateTime;
 
 use super::audit::{Audit, AuditEntry, AuditQuery, NewAuditEntry};
+use super::casework::{
+    CaseRecord, Casework, ListQuery, NewNote, NewOnwardReferral, NewStatusChange, NewUptake,
+    ReferralList, StatusChanged,
+};
 use super::error::{OpenError, StoreError};
 use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Stored};
 use super::rows::{StoredCheckin, StoredReferral};
@@ -22,18 +26,20 @@ use crate::reference;
 use crate::token::TokenHash;
 
 mod audit;
+mod casework;
 mod checkins;
 mod columns;
 mod referrals;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("migrations/0001_referrals.sql"),
     include_str!("migrations/0002_questionnaire_and_wellbeing.sql"),
     include_str!("migrations/0003_organisation.sql"),
     include_str!("migrations/0004_checkins.sql"),
     include_str!("migrations/0005_audit.sql"),
+    include_str!("migrations/0007_casework.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -134,6 +140,48 @@ impl Audit for SqliteStore {
 
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         self.call(move |conn| audit::read(conn, &query)).await
+    }
+}
+
+#[async_trait]
+impl Casework for SqliteStore {
+    async fn change_status(&self, change: NewStatusChange) -> Result<StatusChanged, StoreError> {
+        self.call(move |conn| casework::change_status(conn, &change))
+            .await
+    }
+
+    async fn add_note(&self, note: NewNote) -> Result<bool, StoreError> {
+        self.call(move |conn| casework::add_note(conn, &note)).await
+    }
+
+    async fn add_onward_referral(&self, onward: NewOnwardReferral) -> Result<bool, StoreError> {
+        self.call(move |conn| casework::add_onward(conn, &onward))
+            .await
+    }
+
+    async fn record_uptake(&self, uptake: NewUptake) -> Result<bool, StoreError> {
+        self.call(move |conn| casework::record_uptake(conn, &uptake))
+            .await
+    }
+
+    async fn case_record(&self, reference: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let reference = reference.to_owned();
+        self.call(move |conn| casework::case_record(conn, &reference))
+            .await
+    }
+
+    async fn list_referrals(&self, query: ListQuery) -> Result<ReferralList, StoreError> {
+        self.call(move |conn| casework::list(conn, &query)).await
+    }
+
+    async fn look_at_list(
+        &self,
+        user: i64,
+        now: OffsetDateTime,
+        visit_gap: time::Duration,
+    ) -> Result<Option<String>, StoreError> {
+        self.call(move |conn| casework::look_at_list(conn, user, now, visit_gap))
+            .await
     }
 }
 
