@@ -1,8 +1,50 @@
 //! The service's clock: how a moment is written down (one format for every stored and sent time)
 //! and which day it is for signpost-core.
 
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
 use signpost_core::fields::CalendarDate;
-use time::{OffsetDateTime, UtcOffset};
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+/// What time it is, for rules that depend on it (session expiry, lock-out, link expiry): the
+/// system's clock, or a hand-set one that tests move forward instead of sleeping.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<Mutex<OffsetDateTime>>>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(None)
+    }
+
+    /// A clock that stays at `at` until moved.
+    pub fn manual(at: OffsetDateTime) -> Clock {
+        Clock(Some(Arc::new(Mutex::new(at))))
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        match &self.0 {
+            None => OffsetDateTime::now_utc(),
+            Some(at) => *at.lock().unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+
+    /// Moves a manual clock on (a system clock cannot be moved: nothing happens).
+    pub fn advance(&self, by: Duration) {
+        if let Some(at) = &self.0 {
+            *at.lock().unwrap_or_else(|p| p.into_inner()) += by;
+        }
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            None => f.write_str("Clock::system"),
+            Some(_) => f.write_str("Clock::manual"),
+        }
+    }
+}
 
 /// A time as stored and sent: RFC 3339, UTC, to the millisecond, always three digits
 /// (`2026-11-25T10:04:05.120Z`), so that stored times sort as text in time order.

@@ -25,6 +25,8 @@ pub struct Config {
     pub allowed_origins: Vec<HeaderValue>,
     /// Sent with every site response as `Content-Security-Policy`.
     pub content_security_policy: HeaderValue,
+    /// The link workers' inbox: sessions' limits, its origin, its clock.
+    pub inbox: crate::inbox::InboxConfig,
 }
 
 impl Config {
@@ -33,6 +35,7 @@ impl Config {
             site_dir: site_dir.into(),
             allowed_origins: Vec::new(),
             content_security_policy: HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
+            inbox: crate::inbox::InboxConfig::default(),
         }
     }
 }

@@ -28,13 +28,22 @@ pub mod wellbeing;
 pub use config::Config;
 pub use state::AppState;
 
-/// The whole service: the API under `/api/v1`, and the site (widget, demo page) everywhere else.
+/// The whole service on one address: the intake (below) and the link workers' inbox under
+/// `/inbox`.
+pub fn app(state: AppState) -> Router {
+    http::traced(intake_routes(state.clone()).merge(inbox::router(state)))
+}
+
+/// The intake alone, for when the inbox has an address of its own (`serve --inbox-addr`): the API
+/// under `/api/v1`, and the site (widget, demo page) everywhere else.
+pub fn intake(state: AppState) -> Router {
+    http::traced(intake_routes(state))
+}
+
 /// The widget's own files need CORS too: a practice website on another origin loads the module
 /// script, the wasm and the language files from here with CORS requests.
-pub fn app(state: AppState) -> Router {
-    http::traced(
-        site::router(&state.config)
-            .layer(http::cors(&state.config))
-            .nest("/api", api::router(state)),
-    )
+fn intake_routes(state: AppState) -> Router {
+    site::router(&state.config)
+        .layer(http::cors(&state.config))
+        .nest("/api", api::router(state))
 }

@@ -1,6 +1,6 @@
 //! The `signpost-server` command: `serve` runs the service; `referral show` prints a stored
 //! referral (the browser journeys use it to check what was stored); `checkin create` issues a
-//! follow-up link. One file a subcommand; `main.rs` parses and dispatches.
+//! follow-up link; `user …` manages the inbox's accounts. One file a subcommand; `main.rs` parses and dispatches.
 //!
 //! stdout carries only what a script reads (the listening line, the JSON, the link); logs and
 //! errors go to stderr.
@@ -18,6 +18,7 @@ use crate::store::{self, Create, Location, Store};
 pub mod checkin;
 pub mod referral;
 pub mod serve;
+pub mod user;
 
 #[derive(Debug, Parser)]
 #[command(name = "signpost-server", version, about = "Signpost's intake service")]
@@ -40,6 +41,11 @@ pub enum Command {
         #[command(subcommand)]
         command: checkin::CheckinCommand,
     },
+    /// The inbox's accounts: add, disable, list, reset-password (and totp-code, for the demo).
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
 }
 
 /// The database every subcommand takes.
@@ -57,6 +63,7 @@ impl Cli {
             Command::Serve(args) => serve::run(args),
             Command::Referral { command } => referral::run(command),
             Command::Checkin { command } => checkin::run(command),
+            Command::User { command } => user::run(command),
         }
     }
 }

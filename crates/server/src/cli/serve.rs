@@ -1,18 +1,21 @@
-//! `serve`: the API and the site on one address, until Ctrl-C or SIGTERM.
+//! `serve`: the API, the site and the inbox on one address (or the inbox on one of its own, with
+//! `--inbox-addr`), until Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::http::HeaderValue;
 use clap::Args;
+use time::Duration;
 use tokio::net::TcpListener;
 
 use super::DbArg;
 use crate::config::{
     load_questionnaire, parse_header_value, parse_origin, DEFAULT_CONTENT_SECURITY_POLICY,
 };
+use crate::inbox::{self, InboxConfig};
 use crate::store::{self, Create, Location};
-use crate::{app, AppState, Config};
+use crate::{app, intake, AppState, Config};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -35,9 +38,48 @@ pub struct ServeArgs {
     /// Referrals are checked against it, so the widget must ask the same one.
     #[arg(long, env = "SIGNPOST_QUESTIONNAIRE")]
     questionnaire: Option<PathBuf>,
+    /// Serve the link workers' inbox on this address of its own (a health board's internal
+    /// network, say), and not on --addr, which then serves only the intake API and the site.
+    /// Without it, both are on --addr.
+    #[arg(long, env = "SIGNPOST_INBOX_ADDR")]
+    inbox_addr: Option<SocketAddr>,
+    /// The inbox's origin as link workers reach it, like https://inbox.example.scot: the start of
+    /// the set-password links the admin pages give, what a form's Origin must be, and, with
+    /// https, `Secure` cookies (behind a proxy that ends TLS too).
+    #[arg(long, env = "SIGNPOST_INBOX_ORIGIN", value_parser = parse_inbox_origin)]
+    inbox_origin: Option<String>,
+    /// Minutes without a request after which an inbox session ends.
+    #[arg(long, env = "SIGNPOST_SESSION_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u16).range(1..=1440))]
+    session_idle_minutes: u16,
+    /// Hours after signing in at which an inbox session ends however active it is.
+    #[arg(long, env = "SIGNPOST_SESSION_MAX_HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(u16).range(1..=168))]
+    session_max_hours: u16,
+}
+
+fn parse_inbox_origin(text: &str) -> Result<String, String> {
+    parse_origin(text).map(|_| text.trim().to_owned())
+}
+
+/// The inbox's settings from the flags.
+fn inbox_config(args: &ServeArgs) -> Result<InboxConfig, String> {
+    let idle = Duration::minutes(i64::from(args.session_idle_minutes));
+    let absolute = Duration::hours(i64::from(args.session_max_hours));
+    if idle > absolute {
+        return Err(format!(
+            "--session-idle-minutes ({}) is longer than --session-max-hours ({})",
+            args.session_idle_minutes, args.session_max_hours
+        ));
+    }
+    let mut config = InboxConfig::default().with_origin(args.inbox_origin.clone());
+    config.sessions.idle = idle;
+    config.sessions.absolute = absolute;
+    Ok(config)
 }
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
+    let inbox = inbox_config(&args)?;
     // Before the database: a broken file stops the service before it creates or touches anything.
     let questionnaire = load_questionnaire(args.questionnaire.as_deref())?;
     tracing::info!(
@@ -60,8 +102,15 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         site_dir: args.site,
         allowed_origins: args.allow_origins,
         content_security_policy: args.content_security_policy,
+        inbox,
     };
-    let router = app(AppState::new(store, config, questionnaire));
+    let state = AppState::new(store, config, questionnaire);
+    let (router, inbox_router) = match args.inbox_addr {
+        Some(_) => (intake(state.clone()), Some(inbox::standalone(state))),
+        None => (app(state), None),
+    };
+    // Made now, not during the first sign-in with an unknown email (which would take longer).
+    inbox::auth::password::prepare_dummy_hash();
 
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("could not start the runtime: {e}"))?;
@@ -70,15 +119,40 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("could not listen on {}: {e}", args.addr))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let inbox_listener = match (args.inbox_addr, inbox_router.is_some()) {
+            (Some(inbox_addr), true) => Some(
+                TcpListener::bind(inbox_addr)
+                    .await
+                    .map_err(|e| format!("could not listen on {inbox_addr}: {e}"))?,
+            ),
+            _ => None,
+        };
         // Tests and scripts wait for this exact line.
         println!("signpost-server listening on http://{addr}");
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("the server stopped: {e}"))
+        let inbox_server = async {
+            let (Some(listener), Some(router)) = (inbox_listener, inbox_router) else {
+                return Ok(());
+            };
+            let inbox_addr = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("signpost-server inbox listening on http://{inbox_addr}");
+            serve_on(listener, router).await
+        };
+        tokio::try_join!(serve_on(listener, router), inbox_server).map(|_| ())
     })?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves `router` until the shutdown signal. The peer's address reaches the inbox's audit log
+/// and per-address lock-out.
+async fn serve_on(listener: TcpListener, router: axum::Router) -> Result<(), String> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("the server stopped: {e}"))
 }
 
 /// Resolves on Ctrl-C or SIGTERM; requests in flight are finished, new connections refused.

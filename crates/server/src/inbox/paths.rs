@@ -12,10 +12,23 @@ pub const RECOVERY_CODES: &str = "/inbox/recovery-codes";
 pub const SIGN_OUT: &str = "/inbox/sign-out";
 pub const SIGN_OUT_EVERYWHERE: &str = "/inbox/sign-out-everywhere";
 pub const SIGNED_OUT: &str = "/inbox/signed-out";
+/// Your account: who you are, your recovery codes left, sign out everywhere.
+pub const ACCOUNT: &str = "/inbox/account";
+/// Admins only (anyone else gets 404).
+pub const ADMIN_ACCOUNTS: &str = "/inbox/admin/accounts";
+pub const ADMIN_ADD_ACCOUNT: &str = "/inbox/admin/accounts/add";
+/// One account: `/inbox/admin/accounts/{id}`, with `/disable` and `/reset` to post to.
+pub const ADMIN_ACCOUNT_PREFIX: &str = "/inbox/admin/accounts/";
+pub const ADMIN_AUDIT_LOG: &str = "/inbox/admin/audit-log";
 /// The one-time link: `/inbox/set-password/{token}`.
 pub const SET_PASSWORD_PREFIX: &str = "/inbox/set-password/";
 
 /// The address of a one-time set-password link, for its token.
 pub fn set_password(token: &str) -> String {
     format!("{SET_PASSWORD_PREFIX}{token}")
+}
+
+/// An account's page for admins.
+pub fn admin_account(id: i64) -> String {
+    format!("{ADMIN_ACCOUNT_PREFIX}{id}")
 }

@@ -12,12 +12,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+pub mod accounts;
 pub mod audit;
 pub mod casework;
 pub mod error;
 pub mod rows;
 pub mod sqlite;
 
+pub use accounts::Accounts;
 pub use audit::{Audit, AuditAction, AuditEntry, AuditQuery, NewAuditEntry};
 pub use casework::Casework;
 pub use error::{OpenError, StoreError};
@@ -39,7 +41,7 @@ use crate::token::TokenHash;
 /// in `audit.rs`, …), each implemented by every engine; `Store` requires them all, so a route
 /// holding `Arc<dyn Store>` reaches every one.
 #[async_trait]
-pub trait Store: Audit + Casework + Send + Sync {
+pub trait Store: Audit + Accounts + Casework + Send + Sync {
     /// Answers once the storage can run a statement at all.
     async fn ping(&self) -> Result<(), StoreError>;
 

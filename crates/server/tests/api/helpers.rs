@@ -86,6 +86,10 @@ impl TestApp {
         self.dir.path().join("signpost.db")
     }
 
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     pub fn site_dir(&self) -> &Path {
         &self.config.site_dir
     }

@@ -2,6 +2,7 @@
 //! integration test binary (so it links once), one module per concern.
 
 mod helpers;
+mod inbox_helpers;
 mod smtp;
 
 mod checkins;
@@ -10,8 +11,10 @@ mod cors;
 mod durability;
 mod fixtures;
 mod health;
+mod inbox_accounts;
 mod migration;
 mod notify;
 mod referrals;
 mod site;
+mod user_cli;
 mod wellbeing;

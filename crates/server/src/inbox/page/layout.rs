@@ -1,6 +1,39 @@
 //! What the layout template needs from every page.
 
 use crate::inbox::paths;
+use crate::inbox::SignedIn;
+
+/// A link of the header's navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub text: &'static str,
+}
+
+/// What a signed-in account may go to from every page: admins also see the accounts and the log.
+fn nav_for(signed_in: &SignedIn) -> Vec<NavLink> {
+    let mut links = vec![
+        NavLink {
+            href: paths::ROOT,
+            text: "Referrals",
+        },
+        NavLink {
+            href: paths::ACCOUNT,
+            text: "Your account",
+        },
+    ];
+    if signed_in.is_admin() {
+        links.push(NavLink {
+            href: paths::ADMIN_ACCOUNTS,
+            text: "Accounts",
+        });
+        links.push(NavLink {
+            href: paths::ADMIN_AUDIT_LOG,
+            text: "Audit log",
+        });
+    }
+    links
+}
 
 pub struct Layout {
     /// The page's `<h1>`, also its `<title>` (prefixed "Error: " when the page shows errors).
@@ -11,6 +44,8 @@ pub struct Layout {
     pub stylesheet: &'static str,
     pub home: &'static str,
     pub sign_out: &'static str,
+    /// The header's navigation: empty until fully signed in.
+    pub nav: Vec<NavLink>,
 }
 
 impl Layout {
@@ -23,6 +58,7 @@ impl Layout {
             stylesheet: paths::STYLESHEET,
             home: paths::ROOT,
             sign_out: paths::SIGN_OUT,
+            nav: Vec::new(),
         }
     }
 
@@ -31,6 +67,14 @@ impl Layout {
         Self {
             sign_out_csrf: Some(csrf.to_owned()),
             ..Self::signed_out(title)
+        }
+    }
+
+    /// A page behind sign-in: sign-out and the navigation.
+    pub fn signed_in(title: &'static str, signed_in: &SignedIn) -> Self {
+        Self {
+            nav: nav_for(signed_in),
+            ..Self::in_session(title, signed_in.csrf.as_str())
         }
     }
 

@@ -11,7 +11,14 @@ pub mod headers;
 pub mod layout;
 pub mod problem;
 
+pub mod account;
+pub mod account_link;
+pub mod add_account;
+pub mod admin_account;
+pub mod admin_accounts;
+pub mod audit_log;
 pub mod enter_code;
+pub mod home;
 pub mod recovery_codes;
 pub mod set_password;
 pub mod set_up_authenticator;

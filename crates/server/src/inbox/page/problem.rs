@@ -15,6 +15,8 @@ pub enum Problem {
     /// 403: a form without a valid CSRF token, or from another site.
     FormExpired,
     BadRequest,
+    /// 500: the service failed (the store, say); logged where it happened.
+    Internal,
 }
 
 #[derive(Template)]
@@ -33,6 +35,7 @@ impl Problem {
             Problem::NotFound => StatusCode::NOT_FOUND,
             Problem::FormExpired => StatusCode::FORBIDDEN,
             Problem::BadRequest => StatusCode::BAD_REQUEST,
+            Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -55,6 +58,10 @@ impl Problem {
             Problem::BadRequest => (
                 "Sorry, there is a problem with the service",
                 vec!["The form sent was not one the inbox understands. Nothing has been saved."],
+            ),
+            Problem::Internal => (
+                "Sorry, there is a problem with the service",
+                vec!["Try again later. If what you were doing was a change, check whether it was saved before doing it again."],
             ),
         };
         ProblemPage {

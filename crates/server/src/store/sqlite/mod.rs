@@ -25,6 +25,7 @@ use super::Store;
 use crate::reference;
 use crate::token::TokenHash;
 
+mod accounts;
 mod audit;
 mod casework;
 mod checkins;
@@ -33,12 +34,13 @@ mod referrals;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("migrations/0001_referrals.sql"),
     include_str!("migrations/0002_questionnaire_and_wellbeing.sql"),
     include_str!("migrations/0003_organisation.sql"),
     include_str!("migrations/0004_checkins.sql"),
     include_str!("migrations/0005_audit.sql"),
+    include_str!("migrations/0006_accounts.sql"),
     include_str!("migrations/0007_casework.sql"),
 ];
 
