@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 
 pub mod accounts;
 pub mod audit;
+pub mod casework;
 pub mod error;
 pub mod notifications;
 pub mod rows;
@@ -21,6 +22,7 @@ pub mod sqlite;
 
 pub use accounts::Accounts;
 pub use audit::{Audit, AuditAction, AuditEntry, AuditQuery, NewAuditEntry};
+pub use casework::Casework;
 pub use error::{OpenError, StoreError};
 pub use notifications::Notifications;
 pub use rows::{
@@ -41,7 +43,7 @@ use crate::token::TokenHash;
 /// in `audit.rs`, …), each implemented by every engine; `Store` requires them all, so a route
 /// holding `Arc<dyn Store>` reaches every one.
 #[async_trait]
-pub trait Store: Audit + Accounts + Notifications + Send + Sync {
+pub trait Store: Audit + Accounts + Casework + Notifications + Send + Sync {
     /// Answers once the storage can run a statement at all.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -14,6 +14,10 @@ use rusqlite_migration::{Migrations, M};
 use time::OffsetDateTime;
 
 use super::audit::{Audit, AuditEntry, AuditQuery, NewAuditEntry};
+use super::casework::{
+    CaseRecord, Casework, ListQuery, NewNote, NewOnwardReferral, NewStatusChange, NewUptake,
+    ReferralList, StatusChanged,
+};
 use super::error::{OpenError, StoreError};
 use super::notifications::Notifications;
 use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Stored};
@@ -25,6 +29,7 @@ use crate::token::TokenHash;
 
 mod accounts;
 mod audit;
+mod casework;
 mod checkins;
 mod columns;
 mod notifications;
@@ -39,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_checkins.sql"),
     include_str!("migrations/0005_audit.sql"),
     include_str!("migrations/0006_accounts.sql"),
+    include_str!("migrations/0007_casework.sql"),
     include_str!("migrations/0008_notifications.sql"),
 ];
 
@@ -182,6 +188,48 @@ impl Notifications for SqliteStore {
     ) -> Result<Recorded, StoreError> {
         let (claimed, error) = (claimed.clone(), error.to_owned());
         self.call(move |conn| notifications::mark_failed(conn, &claimed, next_attempt_at, &error))
+            .await
+    }
+}
+
+#[async_trait]
+impl Casework for SqliteStore {
+    async fn change_status(&self, change: NewStatusChange) -> Result<StatusChanged, StoreError> {
+        self.call(move |conn| casework::change_status(conn, &change))
+            .await
+    }
+
+    async fn add_note(&self, note: NewNote) -> Result<bool, StoreError> {
+        self.call(move |conn| casework::add_note(conn, &note)).await
+    }
+
+    async fn add_onward_referral(&self, onward: NewOnwardReferral) -> Result<bool, StoreError> {
+        self.call(move |conn| casework::add_onward(conn, &onward))
+            .await
+    }
+
+    async fn record_uptake(&self, uptake: NewUptake) -> Result<bool, StoreError> {
+        self.call(move |conn| casework::record_uptake(conn, &uptake))
+            .await
+    }
+
+    async fn case_record(&self, reference: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let reference = reference.to_owned();
+        self.call(move |conn| casework::case_record(conn, &reference))
+            .await
+    }
+
+    async fn list_referrals(&self, query: ListQuery) -> Result<ReferralList, StoreError> {
+        self.call(move |conn| casework::list(conn, &query)).await
+    }
+
+    async fn look_at_list(
+        &self,
+        user: i64,
+        now: OffsetDateTime,
+        visit_gap: time::Duration,
+    ) -> Result<Option<String>, StoreError> {
+        self.call(move |conn| casework::look_at_list(conn, user, now, visit_gap))
             .await
     }
 }
