@@ -18,6 +18,7 @@ pub mod http;
 pub mod inbox;
 pub mod notify;
 pub mod reference;
+pub mod retention;
 pub mod site;
 pub mod state;
 pub mod store;

@@ -18,6 +18,7 @@ use crate::store::{self, Create, Location, Store};
 pub mod backup;
 pub mod checkin;
 pub mod person;
+pub mod purge;
 pub mod referral;
 pub mod serve;
 pub mod user;
@@ -39,6 +40,8 @@ pub enum Command {
         #[command(subcommand)]
         command: referral::ReferralCommand,
     },
+    /// Delete closed referrals past the retention period and unused expired follow-up links.
+    Purge(purge::PurgeArgs),
     /// A person's rights: everything held about one referral, or its erasure.
     Person {
         #[command(subcommand)]
@@ -75,6 +78,7 @@ impl Cli {
             Command::Checkin { command } => checkin::run(command),
             Command::Backup(args) => backup::run(args),
             Command::Person { command } => person::run(command),
+            Command::Purge(args) => purge::run(args),
             Command::User { command } => user::run(command),
         }
     }

@@ -48,6 +48,11 @@ pub struct ServeArgs {
     /// Per-client rate limits, and where the client's address comes from.
     #[command(flatten)]
     limits: RateLimitArgs,
+    /// Days a closed referral is kept after closing; a daily task deletes older ones (and
+    /// follow-up links that expired unused), as `signpost-server purge` does.
+    #[arg(long, env = "SIGNPOST_RETENTION_DAYS", default_value_t = crate::retention::DEFAULT_RETENTION_DAYS,
+          value_parser = clap::value_parser!(u16).range(30..))]
+    retention_days: u16,
     /// Serve the link workers' inbox on this address of its own (a health board's internal
     /// network, say), and not on --addr, which then serves only the intake API and the site.
     /// Without it, both are on --addr.
@@ -121,6 +126,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         rate_limits,
         inbox,
     };
+    let purging_store = Arc::clone(&store);
+    let retention_days = args.retention_days;
     let mut state = AppState::new(Arc::clone(&store), config, questionnaire);
     let worker = match notifications {
         Some(settings) => {
@@ -161,6 +168,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         // Started inside the runtime; it also sends what an earlier run left queued.
         let worker =
             worker.map(|(outbox, mailer, settings)| notify::spawn(outbox, mailer, settings));
+        let purging = tokio::spawn(crate::retention::run_daily(purging_store, retention_days));
         let forgetting = tokio::spawn(async move {
             let mut every = tokio::time::interval(FORGET_IDLE_CLIENTS);
             loop {
@@ -181,6 +189,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         let served = tokio::try_join!(serve_on(listener, router), inbox_server).map(|_| ());
         // After the last request: an email queued by it is sent now or at the next start.
         forgetting.abort();
+        purging.abort();
         if let Some(worker) = worker {
             worker.stop().await;
         }

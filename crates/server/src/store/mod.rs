@@ -26,8 +26,8 @@ pub use casework::Casework;
 pub use error::{OpenError, StoreError};
 pub use notifications::Notifications;
 pub use rows::{
-    Answered, CheckinAnswer, LinkClosed, Lookup, NewCheckin, NewReferral, OpenCheckin, Receipt,
-    Stored, StoredCheckin, StoredReferral,
+    Answered, CheckinAnswer, LinkClosed, Lookup, NewCheckin, NewReferral, OpenCheckin, Purged,
+    Receipt, Stored, StoredCheckin, StoredReferral,
 };
 pub use sqlite::SqliteStore;
 
@@ -84,6 +84,14 @@ pub trait Store: Audit + Accounts + Casework + Notifications + Send + Sync {
     /// whatever else hangs from it); `false` when there was no such referral. The audit log keeps
     /// its entries, which name the reference and nothing else.
     async fn erase_referral(&self, reference: &str) -> Result<bool, StoreError>;
+
+    /// Deletes, in one transaction, the referrals closed before `closed_before` (and everything
+    /// that hangs from them) and the follow-up links that expired unused before `now`.
+    async fn purge(
+        &self,
+        closed_before: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Purged, StoreError>;
 
     /// Writes a consistent copy of everything to the new file `to`, while other work goes on:
     /// what was committed before the copy began is in it, what commits during it may not be.

@@ -175,3 +175,12 @@ pub struct StoredCheckin {
     /// `None` until answered; then what the service scored, as for a referral.
     pub answer: Option<CheckinAnswer>,
 }
+
+/// What a purge deleted, and what it had to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    pub referrals: u64,
+    pub follow_up_links: u64,
+    /// Closed referrals with no recorded closing time (closed before migration 0007).
+    pub kept_without_closing_time: u64,
+}

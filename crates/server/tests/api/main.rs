@@ -21,6 +21,7 @@ mod notify;
 mod person;
 mod rate_limits;
 mod referrals;
+mod retention;
 mod security_headers;
 mod site;
 mod user_cli;

@@ -20,7 +20,7 @@ use super::casework::{
 };
 use super::error::{OpenError, StoreError};
 use super::notifications::Notifications;
-use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Stored};
+use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Purged, Stored};
 use super::rows::{StoredCheckin, StoredReferral};
 use super::Store;
 use crate::notify::{Claimed, MessageId, Pending, Recorded};
@@ -34,6 +34,7 @@ mod checkins;
 mod columns;
 mod notifications;
 mod referrals;
+mod retention;
 
 /// Append-only: never edit a migration that has shipped, add the next one.
 /// The schema's migrations, oldest first.
@@ -288,6 +289,15 @@ impl Store for SqliteStore {
                 .map(|deleted| deleted == 1)
         })
         .await
+    }
+
+    async fn purge(
+        &self,
+        closed_before: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Purged, StoreError> {
+        self.call(move |conn| retention::purge(conn, closed_before, now))
+            .await
     }
 
     async fn backup(&self, to: &Path) -> Result<(), StoreError> {
