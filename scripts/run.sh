@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # Sets up what is missing, builds, and runs Signpost: the demo practice website with the widget
-# at http://127.0.0.1:8080, served by signpost-server with its SQLite database in ./data.
+# at http://127.0.0.1:8080 and the link workers' inbox at /inbox, served by signpost-server with
+# its SQLite database in ./data. On the first run (no database yet) it makes a demo link worker
+# account for practice 43210 and prints how to sign in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/build-widget.sh
 cargo build --quiet --profile server -p signpost-server
-mkdir -p data
-exec target/server/signpost-server serve \
-  --addr "${SIGNPOST_ADDR:-127.0.0.1:8080}" --db "${SIGNPOST_DB:-data/signpost.db}" --site dist
+server=target/server/signpost-server
+addr="${SIGNPOST_ADDR:-127.0.0.1:8080}"
+db="${SIGNPOST_DB:-data/signpost.db}"
+mkdir -p "$(dirname "$db")"
+if [ ! -e "$db" ]; then
+  echo
+  "$server" demo-account --practice 43210 --db "$db"
+  echo "(that command, with this build: $server user totp-code --email demo.linkworker@example.scot --db $db)"
+  echo
+fi
+echo "The demo site: http://$addr/   The inbox: http://$addr/inbox"
+exec "$server" serve --addr "$addr" --db "$db" --site dist

@@ -17,6 +17,7 @@ use crate::store::{self, Create, Location, Store};
 
 pub mod backup;
 pub mod checkin;
+pub mod demo_account;
 pub mod person;
 pub mod purge;
 pub mod referral;
@@ -40,6 +41,9 @@ pub enum Command {
         #[command(subcommand)]
         command: referral::ReferralCommand,
     },
+    /// FOR THE DEMO ONLY: a link worker account with its password and authenticator secret
+    /// printed once, so a newcomer can sign in to the inbox at once (`scripts/run.sh`).
+    DemoAccount(demo_account::DemoAccountArgs),
     /// Delete closed referrals past the retention period and unused expired follow-up links.
     Purge(purge::PurgeArgs),
     /// A person's rights: everything held about one referral, or its erasure.
@@ -79,6 +83,7 @@ impl Cli {
             Command::Backup(args) => backup::run(args),
             Command::Person { command } => person::run(command),
             Command::Purge(args) => purge::run(args),
+            Command::DemoAccount(args) => demo_account::run(args),
             Command::User { command } => user::run(command),
         }
     }

@@ -9,6 +9,7 @@ mod backup;
 mod checkins;
 mod cli;
 mod cors;
+mod demo_account;
 mod durability;
 mod fixtures;
 mod health;
