@@ -288,7 +288,8 @@ pub struct TaskOutput {
 #[serde(rename_all = "camelCase")]
 pub struct QuestionnaireResponse {
     /// The questionnaire's canonical, `id|version`.
-    pub questionnaire: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub questionnaire: Option<String>,
     pub status: ResponseStatus,
     pub subject: Reference,
     pub based_on: Vec<Reference>,

@@ -17,6 +17,7 @@ use crate::store::{self, Create, Location, Store};
 
 pub mod backup;
 pub mod checkin;
+pub mod export;
 pub mod person;
 pub mod referral;
 pub mod serve;
@@ -46,6 +47,8 @@ pub enum Command {
     },
     /// Write a consistent copy of the database to a new file, while the service runs.
     Backup(backup::BackupArgs),
+    /// Export the referrals of a period for other systems (`--format fhir`).
+    Export(export::ExportArgs),
     /// Follow-up wellbeing check-ins.
     Checkin {
         #[command(subcommand)]
@@ -74,6 +77,7 @@ impl Cli {
             Command::Referral { command } => referral::run(command),
             Command::Checkin { command } => checkin::run(command),
             Command::Backup(args) => backup::run(args),
+            Command::Export(args) => export::run(args),
             Command::Person { command } => person::run(command),
             Command::User { command } => user::run(command),
         }
