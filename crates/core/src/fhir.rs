@@ -83,6 +83,8 @@ pub struct Entry {
 }
 
 /// The resources Signpost writes, tagged by `resourceType` as FHIR's JSON is.
+// Unboxed: a Bundle holds a handful, made once an export, and boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "resourceType")]
 pub enum Resource {

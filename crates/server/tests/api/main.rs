@@ -10,6 +10,7 @@ mod checkins;
 mod cli;
 mod cors;
 mod durability;
+mod fhir_export;
 mod fixtures;
 mod health;
 mod hostile;
