@@ -17,6 +17,13 @@ pub enum ConsentPurpose {
 }
 
 impl ConsentPurpose {
+    /// Every purpose, in the order the consent page asks them.
+    pub const ALL: [ConsentPurpose; 3] = [
+        ConsentPurpose::ShareWithService,
+        ConsentPurpose::ContactMe,
+        ConsentPurpose::Evaluation,
+    ];
+
     /// The purposes a referral cannot be sent without.
     pub const REQUIRED: [ConsentPurpose; 2] =
         [ConsentPurpose::ShareWithService, ConsentPurpose::ContactMe];
@@ -27,5 +34,10 @@ impl ConsentPurpose {
             ConsentPurpose::ContactMe => "contact_me",
             ConsentPurpose::Evaluation => "evaluation",
         }
+    }
+
+    /// The purpose whose wire name ([`ConsentPurpose::as_str`]) is `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
     }
 }

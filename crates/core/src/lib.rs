@@ -8,6 +8,7 @@ pub mod consent;
 pub mod dataset;
 pub mod error;
 pub mod evaluation;
+pub mod fhir;
 pub mod fields;
 pub mod problems;
 pub mod questionnaire;

@@ -18,6 +18,7 @@ use crate::store::{self, Create, Location, Store};
 pub mod backup;
 pub mod checkin;
 pub mod demo_account;
+pub mod export;
 pub mod person;
 pub mod purge;
 pub mod referral;
@@ -53,6 +54,8 @@ pub enum Command {
     },
     /// Write a consistent copy of the database to a new file, while the service runs.
     Backup(backup::BackupArgs),
+    /// Export the referrals of a period for other systems (`--format fhir`).
+    Export(export::ExportArgs),
     /// Follow-up wellbeing check-ins.
     Checkin {
         #[command(subcommand)]
@@ -81,6 +84,7 @@ impl Cli {
             Command::Referral { command } => referral::run(command),
             Command::Checkin { command } => checkin::run(command),
             Command::Backup(args) => backup::run(args),
+            Command::Export(args) => export::run(args),
             Command::Person { command } => person::run(command),
             Command::Purge(args) => purge::run(args),
             Command::DemoAccount(args) => demo_account::run(args),

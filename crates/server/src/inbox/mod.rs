@@ -13,6 +13,7 @@ pub mod casework;
 pub mod config;
 pub mod enrolment;
 pub mod error;
+pub mod fhir_export;
 pub mod manage;
 pub mod page;
 pub mod password_link;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(fhir_export::routes())
         .route("/inbox/{*rest}", any(not_found))
         .layer(from_fn_with_state(state.clone(), session::layer))
         .layer(map_response(security_headers))

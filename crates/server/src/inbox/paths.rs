@@ -20,12 +20,19 @@ pub const ADMIN_ADD_ACCOUNT: &str = "/inbox/admin/accounts/add";
 /// One account: `/inbox/admin/accounts/{id}`, with `/disable` and `/reset` to post to.
 pub const ADMIN_ACCOUNT_PREFIX: &str = "/inbox/admin/accounts/";
 pub const ADMIN_AUDIT_LOG: &str = "/inbox/admin/audit-log";
+/// One referral's FHIR R4 Bundle, a download (`inbox/fhir_export.rs`).
+pub const REFERRAL_FHIR: &str = "/inbox/referrals/{reference}/fhir.json";
 /// The one-time link: `/inbox/set-password/{token}`.
 pub const SET_PASSWORD_PREFIX: &str = "/inbox/set-password/";
 
 /// The address of a one-time set-password link, for its token.
 pub fn set_password(token: &str) -> String {
     format!("{SET_PASSWORD_PREFIX}{token}")
+}
+
+/// The address of one referral's FHIR Bundle.
+pub fn referral_fhir(reference: &str) -> String {
+    REFERRAL_FHIR.replace("{reference}", reference)
 }
 
 /// An account's page for admins.

@@ -11,6 +11,7 @@ mod cli;
 mod cors;
 mod demo_account;
 mod durability;
+mod fhir_export;
 mod fixtures;
 mod health;
 mod hostile;
