@@ -27,6 +27,8 @@ pub struct Config {
     pub content_security_policy: HeaderValue,
     /// The link workers' inbox: sessions' limits, its origin, its clock.
     pub inbox: crate::inbox::InboxConfig,
+    /// Casework: when follow-ups are due, the onward referral kinds, where follow-up links lead.
+    pub casework: crate::inbox::casework::CaseworkConfig,
 }
 
 impl Config {
@@ -36,6 +38,7 @@ impl Config {
             allowed_origins: Vec::new(),
             content_security_policy: HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
             inbox: crate::inbox::InboxConfig::default(),
+            casework: crate::inbox::casework::CaseworkConfig::default(),
         }
     }
 }

@@ -56,6 +56,9 @@ pub struct ServeArgs {
     #[arg(long, env = "SIGNPOST_SESSION_MAX_HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u16).range(1..=168))]
     session_max_hours: u16,
+    /// Casework: when a follow-up is due, which onward referral kinds, where follow-up links lead.
+    #[command(flatten)]
+    casework: crate::inbox::casework::settings::CaseworkArgs,
 }
 
 fn parse_inbox_origin(text: &str) -> Result<String, String> {
@@ -103,6 +106,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         allowed_origins: args.allow_origins,
         content_security_policy: args.content_security_policy,
         inbox,
+        casework: args.casework.config(),
     };
     let state = AppState::new(store, config, questionnaire);
     let (router, inbox_router) = match args.inbox_addr {

@@ -12,6 +12,7 @@ mod durability;
 mod fixtures;
 mod health;
 mod inbox_accounts;
+mod inbox_casework;
 mod migration;
 mod notify;
 mod referrals;
