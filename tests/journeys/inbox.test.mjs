@@ -146,13 +146,13 @@ async function journey(way, email, viewport) {
   page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(link);
   await inboxPage(page, 'Create your password', shot('01-create-password'));
-  await way.fill(page, page.getByLabel('New password'), PASSWORD);
-  await way.fill(page, page.getByLabel('Type your new password again'), PASSWORD);
+  await way.fill(page, page.getByLabel('New password', { exact: true }), PASSWORD);
+  await way.fill(page, page.getByLabel('Type your new password again', { exact: true }), PASSWORD);
   await way.activate(page, page.getByRole('button', { name: 'Create password' }));
 
   await inboxPage(page, 'Set up your authenticator app', shot('02-set-up-authenticator'));
   const secret = (await page.locator('.sp-inbox-secret').innerText()).trim();
-  await way.fill(page, page.getByLabel('Code from your app'), totp(secret));
+  await way.fill(page, page.getByLabel('Code from your app', { exact: true }), totp(secret));
   await way.activate(page, page.getByRole('button', { name: 'Continue', exact: true }));
   await inboxPage(page, 'Save your recovery codes', shot('03-recovery-codes'));
   await way.activate(page, page.getByRole('button', { name: 'I have saved my recovery codes' }));
@@ -160,9 +160,10 @@ async function journey(way, email, viewport) {
 
   // Signed out, then in again with the password and the next code (each code works once).
   await way.activate(page, page.getByRole('button', { name: 'Sign out' }));
+  await inboxPage(page, 'You have signed out');
   await page.goto(`${server.url}/inbox/sign-in`);
   await inboxPage(page, 'Sign in', shot('04-sign-in'));
-  await way.fill(page, page.getByLabel('Email address'), email);
+  await way.fill(page, page.getByLabel('Email address', { exact: true }), email);
   await way.fill(page, page.getByLabel('Password', { exact: true }), PASSWORD);
   await way.activate(page, page.getByRole('button', { name: 'Continue' }));
   await inboxPage(page, 'Enter the code from your authenticator app', shot('04b-enter-code'));
@@ -196,7 +197,7 @@ async function journey(way, email, viewport) {
   await inboxPage(page, 'Error: Change status', shot('08-change-status-error'));
   assert.equal(await page.locator('.sp-inbox-error-summary a').innerText(), 'Select the new status');
   await way.choose(page, page.getByLabel('Contacted', { exact: true }));
-  await way.fill(page, page.getByLabel('Why (optional)'), 'Spoke on the phone; called back at 2pm');
+  await way.fill(page, page.getByLabel('Why (optional)', { exact: true }), 'Spoke on the phone; called back at 2pm');
   await way.activate(page, page.getByRole('button', { name: 'Change status' }));
   await inboxPage(page, 'Referral');
   await page.getByText('Status changed', { exact: true }).waitFor();
@@ -227,7 +228,7 @@ async function journey(way, email, viewport) {
   // A follow-up link, shown once.
   await way.activate(page, page.getByRole('button', { name: 'Create a follow-up link' }));
   await inboxPage(page, 'Follow-up link created', shot('12-follow-up-link'));
-  const followUp = await page.getByLabel('The link to send them').inputValue();
+  const followUp = await page.getByLabel('The link to send them', { exact: true }).inputValue();
   const token = followUp.match(/checkin=([A-Za-z0-9_-]{43})$/)[1];
   await way.activate(page, page.getByRole('link', { name: 'Back to the referral' }));
   await inboxPage(page, 'Referral');
@@ -257,7 +258,7 @@ async function journey(way, email, viewport) {
   await way.activate(page, page.getByRole('button', { name: 'Change status' }));
   await inboxPage(page, 'Change status');
   await way.choose(page, page.getByLabel('Closed', { exact: true }));
-  await way.choose(page, page.getByLabel('Completed (connected to a service)'));
+  await way.choose(page, page.getByLabel('Completed (connected to a service)', { exact: true }));
   await way.activate(page, page.getByRole('button', { name: 'Change status' }));
   await inboxPage(page, 'Referral');
   const history = await page.locator('.sp-inbox-timeline').innerText();
@@ -267,7 +268,7 @@ async function journey(way, email, viewport) {
     assert.ok(history.includes(line), `the history has "${line}"`);
   }
   assert.ok(history.includes(email), 'and who did each');
-  assert.match(await page.locator('.sp-inbox-tag').first().innerText(), /Closed: Completed/);
+  assert.match(await page.locator('main h1 + p .sp-inbox-tag').innerText(), /^Closed: Completed \(connected to a service\)$/);
   assert.deepEqual(problems, []);
   await context.close();
 }
