@@ -14,9 +14,20 @@ use signpost_server::store::{Casework, SqliteStore};
 use time::macros::datetime;
 
 const NEEDS: [&str; 14] = [
-    "money_and_debt", "benefits", "housing", "food", "fuel_and_energy", "loneliness",
-    "mental_wellbeing", "physical_activity", "alcohol_drugs_gambling", "caring",
-    "work_training_volunteering", "relationships_or_safety", "bereavement", "something_else",
+    "money_and_debt",
+    "benefits",
+    "housing",
+    "food",
+    "fuel_and_energy",
+    "loneliness",
+    "mental_wellbeing",
+    "physical_activity",
+    "alcohol_drugs_gambling",
+    "caring",
+    "work_training_volunteering",
+    "relationships_or_safety",
+    "bereavement",
+    "something_else",
 ];
 
 fn fill(path: &std::path::Path, rows: u32) {
@@ -38,7 +49,9 @@ fn fill(path: &std::path::Path, rows: u32) {
             // A cheap, repeatable spread (no RNG needed).
             let h = i.wrapping_mul(2_654_435_761);
             let received = start + time::Duration::seconds(i64::from(i) * 315);
-            let needs: Vec<&str> = (0..1 + h % 3).map(|k| NEEDS[((h >> (4 * k)) % 14) as usize]).collect();
+            let needs: Vec<&str> = (0..1 + h % 3)
+                .map(|k| NEEDS[((h >> (4 * k)) % 14) as usize])
+                .collect();
             let body = serde_json::json!({ "answers": {
                 "urgent": if (h >> 24) % 20 == 0 { "yes" } else { "no" },
                 "needs": needs,
@@ -75,13 +88,19 @@ fn fill(path: &std::path::Path, rows: u32) {
 }
 
 fn main() {
-    let rows: u32 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let rows: u32 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("timing.db");
     let store = SqliteStore::open(&path).unwrap();
     let filled = Instant::now();
     fill(&path, rows);
-    println!("{rows} referrals stored in {:.1} s", filled.elapsed().as_secs_f64());
+    println!(
+        "{rows} referrals stored in {:.1} s",
+        filled.elapsed().as_secs_f64()
+    );
 
     let base = ListQuery {
         scope: Scope::All,
@@ -103,36 +122,114 @@ fn main() {
     let three = Scope::Practices(vec!["43210".into(), "43211".into(), "43212".into()]);
     let cases: Vec<(&str, ListQuery)> = vec![
         ("admin, every referral, page 1", base.clone()),
-        ("admin, page 400 (deep offset)", ListQuery { page: 400, ..base.clone() }),
-        ("one practice, page 1", ListQuery { scope: one.clone(), ..base.clone() }),
-        ("three practices, page 1", ListQuery { scope: three.clone(), ..base.clone() }),
-        ("one practice, status new", ListQuery { scope: one.clone(), status: Some(Status::New), ..base.clone() }),
-        ("one practice, need food", ListQuery { scope: one.clone(), need: Some("food".into()), ..base.clone() }),
-        ("admin, need food", ListQuery { need: Some("food".into()), ..base.clone() }),
-        ("admin, urgent only", ListQuery { urgent_only: true, ..base.clone() }),
-        ("one practice, urgent only", ListQuery { scope: one.clone(), urgent_only: true, ..base.clone() }),
-        ("admin, follow-up due", ListQuery { follow_up: Some(FollowUpFilter::Due), ..base.clone() }),
-        ("one practice, follow-up due", ListQuery { scope: one.clone(), follow_up: Some(FollowUpFilter::Due), ..base.clone() }),
-        ("one practice, one month", ListQuery {
-            scope: one,
-            received_from: Some(time::macros::date!(2026 - 06 - 01)),
-            received_to: Some(time::macros::date!(2026 - 06 - 30)),
-            ..base.clone()
-        }),
+        (
+            "admin, page 400 (deep offset)",
+            ListQuery {
+                page: 400,
+                ..base.clone()
+            },
+        ),
+        (
+            "one practice, page 1",
+            ListQuery {
+                scope: one.clone(),
+                ..base.clone()
+            },
+        ),
+        (
+            "three practices, page 1",
+            ListQuery {
+                scope: three.clone(),
+                ..base.clone()
+            },
+        ),
+        (
+            "one practice, status new",
+            ListQuery {
+                scope: one.clone(),
+                status: Some(Status::New),
+                ..base.clone()
+            },
+        ),
+        (
+            "one practice, need food",
+            ListQuery {
+                scope: one.clone(),
+                need: Some("food".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "admin, need food",
+            ListQuery {
+                need: Some("food".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "admin, urgent only",
+            ListQuery {
+                urgent_only: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "one practice, urgent only",
+            ListQuery {
+                scope: one.clone(),
+                urgent_only: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "admin, follow-up due",
+            ListQuery {
+                follow_up: Some(FollowUpFilter::Due),
+                ..base.clone()
+            },
+        ),
+        (
+            "one practice, follow-up due",
+            ListQuery {
+                scope: one.clone(),
+                follow_up: Some(FollowUpFilter::Due),
+                ..base.clone()
+            },
+        ),
+        (
+            "one practice, one month",
+            ListQuery {
+                scope: one,
+                received_from: Some(time::macros::date!(2026 - 06 - 01)),
+                received_to: Some(time::macros::date!(2026 - 06 - 30)),
+                ..base.clone()
+            },
+        ),
     ];
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    println!("{:<36} {:>9} {:>9}  rows/total", "list (page of 25 + counts)", "median", "max");
+    println!(
+        "{:<36} {:>9} {:>9}  rows/total",
+        "list (page of 25 + counts)", "median", "max"
+    );
     for (name, query) in cases {
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..15 {
             let started = Instant::now();
-            let list = runtime.block_on(store.list_referrals(query.clone())).unwrap();
+            let list = runtime
+                .block_on(store.list_referrals(query.clone()))
+                .unwrap();
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             last = Some(list);
         }
         times.sort_by(f64::total_cmp);
         let list = last.unwrap();
-        println!("{name:<36} {:>7.1}ms {:>7.1}ms  {}/{}", times[7], times[14], list.rows.len(), list.total);
+        println!(
+            "{name:<36} {:>7.1}ms {:>7.1}ms  {}/{}",
+            times[7],
+            times[14],
+            list.rows.len(),
+            list.total
+        );
     }
 }

@@ -11,8 +11,9 @@ use crate::store::{StoredCheckin, StoredReferral};
 /// The chart's drawing area, in SVG units.
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 240.0;
-const LEFT: f64 = 50.0;
-const RIGHT: f64 = 20.0;
+/// Room either side for the first and last points' labels.
+const LEFT: f64 = 120.0;
+const RIGHT: f64 = 100.0;
 const TOP: f64 = 20.0;
 const BOTTOM: f64 = 40.0;
 

@@ -77,7 +77,7 @@ fn parse_date(text: &str) -> Result<Option<Date>, &'static str> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, &format)
         .map(Some)
-        .map_err(|_| "Enter a real date, like 25/11/2026")
+        .map_err(|_| "Enter a real date, like 25 November 2026")
 }
 
 #[derive(Debug, Clone)]
