@@ -34,6 +34,8 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// The link workers' inbox: sessions' limits, its origin, its clock.
     pub inbox: crate::inbox::InboxConfig,
+    /// Casework: when follow-ups are due, the onward referral kinds, where follow-up links lead.
+    pub casework: crate::inbox::casework::CaseworkConfig,
 }
 
 impl Config {
@@ -45,6 +47,7 @@ impl Config {
             client_address: ClientAddressPolicy::Peer,
             rate_limits: RateLimits::default(),
             inbox: crate::inbox::InboxConfig::default(),
+            casework: crate::inbox::casework::CaseworkConfig::default(),
         }
     }
 }

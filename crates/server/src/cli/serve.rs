@@ -71,6 +71,9 @@ pub struct ServeArgs {
     #[arg(long, env = "SIGNPOST_SESSION_MAX_HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u16).range(1..=168))]
     session_max_hours: u16,
+    /// Casework: when a follow-up is due, which onward referral kinds, where follow-up links lead.
+    #[command(flatten)]
+    casework: crate::inbox::casework::settings::CaseworkArgs,
 }
 
 fn parse_inbox_origin(text: &str) -> Result<String, String> {
@@ -125,6 +128,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         client_address,
         rate_limits,
         inbox,
+        casework: args.casework.config(),
     };
     let purging_store = Arc::clone(&store);
     let retention_days = args.retention_days;

@@ -40,7 +40,8 @@ use page::problem::Problem;
 /// foundations' patterns, then the account pages'.
 const STYLESHEET: &str = concat!(
     include_str!("../../../../static/inbox/inbox.css"),
-    include_str!("../../../../static/inbox/accounts.css")
+    include_str!("../../../../static/inbox/accounts.css"),
+    include_str!("../../../../static/inbox/casework.css")
 );
 
 /// Every inbox route under `/inbox`, with the session layer and the security headers on every

@@ -39,3 +39,26 @@ pub fn referral_fhir(reference: &str) -> String {
 pub fn admin_account(id: i64) -> String {
     format!("{ADMIN_ACCOUNT_PREFIX}{id}")
 }
+
+/// A referral's pages: `/inbox/referrals/{reference}` and what hangs off it.
+pub const REFERRAL: &str = "/inbox/referrals/{reference}";
+pub const REFERRAL_STATUS: &str = "/inbox/referrals/{reference}/status";
+pub const REFERRAL_NOTE: &str = "/inbox/referrals/{reference}/note";
+pub const REFERRAL_ONWARD: &str = "/inbox/referrals/{reference}/onward-referral";
+pub const REFERRAL_UPTAKE: &str = "/inbox/referrals/{reference}/onward-referrals/{id}/uptake";
+pub const REFERRAL_FOLLOW_UP: &str = "/inbox/referrals/{reference}/follow-up";
+
+/// The address of a referral's detail page.
+pub fn referral(reference: &str) -> String {
+    REFERRAL.replace("{reference}", reference)
+}
+
+/// The address of one of a referral's pages (`REFERRAL_STATUS`, …).
+pub fn of_referral(pattern: &str, reference: &str) -> String {
+    pattern.replace("{reference}", reference)
+}
+
+/// The address of the page recording whether an onward referral was taken up.
+pub fn uptake(reference: &str, id: i64) -> String {
+    of_referral(REFERRAL_UPTAKE, reference).replace("{id}", &id.to_string())
+}

@@ -17,6 +17,7 @@ mod health;
 mod hostile;
 mod inbox_accounts;
 mod logs;
+mod inbox_casework;
 mod migration;
 mod notifications;
 mod notify;
