@@ -88,6 +88,8 @@ pub struct DetailPage {
     pub note_href: String,
     pub onward_href: String,
     pub follow_up_action: String,
+    /// The FHIR R4 Bundle of this referral, for GP systems (`fhir_export.rs`).
+    pub fhir_href: String,
     pub csrf: String,
     pub onward: Vec<OnwardView>,
     pub notes: Vec<Event>,
@@ -312,6 +314,7 @@ impl DetailPage {
             note_href: paths::of_referral(paths::REFERRAL_NOTE, &reference),
             onward_href: paths::of_referral(paths::REFERRAL_ONWARD, &reference),
             follow_up_action: paths::of_referral(paths::REFERRAL_FOLLOW_UP, &reference),
+            fhir_href: paths::referral_fhir(&reference),
             csrf: viewer.csrf.as_str().to_owned(),
             onward,
             notes,
