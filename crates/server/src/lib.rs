@@ -10,6 +10,7 @@ pub mod api;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod export;
 #[cfg(test)]
 mod fixtures;
 pub mod followup;

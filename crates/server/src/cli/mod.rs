@@ -17,6 +17,7 @@ use crate::store::{self, Create, Location, Store};
 
 pub mod backup;
 pub mod checkin;
+pub mod export;
 pub mod person;
 pub mod referral;
 pub mod serve;
@@ -51,6 +52,8 @@ pub enum Command {
         #[command(subcommand)]
         command: checkin::CheckinCommand,
     },
+    /// Export the minimum dataset of a period (CSV).
+    Export(export::ExportArgs),
     /// The inbox's accounts: add, disable, list, reset-password (and totp-code, for the demo).
     User {
         #[command(subcommand)]
@@ -76,6 +79,7 @@ impl Cli {
             Command::Backup(args) => backup::run(args),
             Command::Person { command } => person::run(command),
             Command::User { command } => user::run(command),
+            Command::Export(args) => export::run(args),
         }
     }
 }

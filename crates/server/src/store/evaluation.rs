@@ -110,7 +110,9 @@ impl From<OutcomeKey> for Outcome {
 impl Ending {
     pub fn of(status: Status, closure: Option<Closure>) -> Ending {
         match (status, closure) {
-            (Status::Closed, Some(Closure::Completed(outcome))) => Ending::Completed(outcome.into()),
+            (Status::Closed, Some(Closure::Completed(outcome))) => {
+                Ending::Completed(outcome.into())
+            }
             (Status::Closed, Some(Closure::CouldNotContact)) => Ending::CouldNotContact,
             (Status::Closed, Some(Closure::Declined)) => Ending::Declined,
             (Status::Closed, Some(Closure::NotSuitable)) => Ending::NotSuitable,

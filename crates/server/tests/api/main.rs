@@ -10,6 +10,7 @@ mod checkins;
 mod cli;
 mod cors;
 mod durability;
+mod evaluation;
 mod fixtures;
 mod health;
 mod hostile;

@@ -301,7 +301,11 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
     by_channel.sort_by_key(|t| t.key != Channel::SelfReferral);
     let by_practice = most_first(tally(&tx, &filter, "r.practice", Some)?);
     let mut by_language = tally(&tx, &filter, "r.language", |l| Language::from_name(&l))?;
-    by_language.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.as_str().cmp(b.key.as_str())));
+    by_language.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.key.as_str().cmp(b.key.as_str()))
+    });
 
     let mut by_need = Vec::new();
     for_each(
@@ -459,7 +463,8 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
 }
 
 pub fn practices(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut statement = conn.prepare("SELECT DISTINCT practice FROM referrals ORDER BY practice")?;
+    let mut statement =
+        conn.prepare("SELECT DISTINCT practice FROM referrals ORDER BY practice")?;
     let practices = statement
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -477,7 +482,10 @@ mod tests {
             months(date!(2025 - 11 - 15), date!(2026 - 02 - 01)),
             ["2025-11", "2025-12", "2026-01", "2026-02"]
         );
-        assert_eq!(months(date!(2026 - 03 - 01), date!(2026 - 03 - 31)), ["2026-03"]);
+        assert_eq!(
+            months(date!(2026 - 03 - 01), date!(2026 - 03 - 31)),
+            ["2026-03"]
+        );
     }
 
     #[test]
