@@ -14,6 +14,7 @@ pub mod config;
 pub mod enrolment;
 pub mod error;
 pub mod manage;
+pub mod monitoring;
 pub mod page;
 pub mod password_link;
 pub mod paths;
@@ -39,7 +40,8 @@ use page::problem::Problem;
 /// foundations' patterns, then the account pages'.
 const STYLESHEET: &str = concat!(
     include_str!("../../../../static/inbox/inbox.css"),
-    include_str!("../../../../static/inbox/accounts.css")
+    include_str!("../../../../static/inbox/accounts.css"),
+    include_str!("../../../../static/inbox/monitoring.css")
 );
 
 /// Every inbox route under `/inbox`, with the session layer and the security headers on every
@@ -55,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(monitoring::routes())
         .route("/inbox/{*rest}", any(not_found))
         .layer(from_fn_with_state(state.clone(), session::layer))
         .layer(map_response(security_headers))

@@ -17,6 +17,7 @@ mod hostile;
 mod inbox_accounts;
 mod logs;
 mod migration;
+mod monitoring;
 mod notifications;
 mod notify;
 mod person;
