@@ -17,6 +17,7 @@ use crate::store::{self, Create, Location, Store};
 
 pub mod backup;
 pub mod checkin;
+pub mod demo_data;
 pub mod export;
 pub mod person;
 pub mod referral;
@@ -52,6 +53,8 @@ pub enum Command {
         #[command(subcommand)]
         command: checkin::CheckinCommand,
     },
+    /// Fill a database with invented referrals, histories and follow-ups, for a demonstration.
+    DemoData(demo_data::DemoDataArgs),
     /// Export the minimum dataset of a period (CSV).
     Export(export::ExportArgs),
     /// The inbox's accounts: add, disable, list, reset-password (and totp-code, for the demo).
@@ -80,6 +83,7 @@ impl Cli {
             Command::Person { command } => person::run(command),
             Command::User { command } => user::run(command),
             Command::Export(args) => export::run(args),
+            Command::DemoData(args) => demo_data::run(args),
         }
     }
 }
