@@ -286,7 +286,7 @@ fn invent(rng: &mut StdRng, practice: &str) -> (RawReferral, f64) {
         RawWellbeing {
             instrument,
             // Answers given with help run a little higher (the reason they are kept apart).
-            items: items(rng, instrument, level + if assisted { 0.3 } else { 0.0 }),
+            items: items(rng, instrument, level + if assisted { 0.1 } else { 0.0 }),
         }
     });
     let mut purposes = vec![ConsentPurpose::ShareWithService, ConsentPurpose::ContactMe];

@@ -6,7 +6,7 @@
 
 use signpost_core::evaluation::Count;
 
-use super::page::shown;
+use super::page::{shown, shown_in, withheld};
 
 /// The drawing's width in SVG units (the stylesheet scales it to the column).
 pub const WIDTH: u32 = 720;
@@ -42,18 +42,39 @@ pub struct BarChart {
 impl BarChart {
     /// A bar a row of `(label, count)`, drawn to the largest count that may be shown.
     pub fn new(id: &'static str, title: impl Into<String>, rows: &[(String, u32)]) -> BarChart {
+        let hidden: Vec<bool> = rows
+            .iter()
+            .map(|(_, n)| Count::of(*n) == Count::FewerThanFive)
+            .collect();
+        Self::drawn(id, title.into(), rows, &hidden)
+    }
+
+    /// As [`BarChart::new`], for counts that add up to a total the page shows: a lone withheld
+    /// count takes the next smallest with it ([`withheld`]).
+    pub fn partition(
+        id: &'static str,
+        title: impl Into<String>,
+        rows: &[(String, u32)],
+    ) -> BarChart {
+        let hidden = withheld(&rows.iter().map(|(_, n)| *n).collect::<Vec<_>>());
+        Self::drawn(id, title.into(), rows, &hidden)
+    }
+
+    fn drawn(id: &'static str, title: String, rows: &[(String, u32)], hidden: &[bool]) -> BarChart {
         let largest = rows
             .iter()
-            .map(|(_, n)| *n)
-            .filter(|n| matches!(Count::of(*n), Count::Shown(_)))
+            .zip(hidden)
+            .filter(|(_, hidden)| !**hidden)
+            .map(|((_, n), _)| *n)
             .max()
             .unwrap_or(0);
         let bars: Vec<Bar> = rows
             .iter()
+            .zip(hidden)
             .enumerate()
-            .map(|(i, (label, n))| {
+            .map(|(i, ((label, n), hidden))| {
                 let width = match Count::of(*n) {
-                    Count::Shown(n) if largest > 0 => {
+                    Count::Shown(n) if largest > 0 && !hidden => {
                         // At least a sliver for a count that is shown, so it is not read as zero.
                         (u64::from(n) * u64::from(BAR_SPACE) / u64::from(largest)).max(2) as u32
                     }
@@ -63,7 +84,7 @@ impl BarChart {
                 let y = i as u32 * ROW + 5;
                 Bar {
                     label: label.clone(),
-                    value: shown(*n),
+                    value: shown_in(*n, *hidden),
                     width,
                     y,
                     text_y: y + BAR - 5,
@@ -71,8 +92,7 @@ impl BarChart {
                 }
             })
             .collect();
-        let title = title.into();
-        let desc = describe(&title, rows);
+        let desc = describe(&title, rows, hidden);
         BarChart {
             id,
             title,
@@ -90,26 +110,26 @@ impl BarChart {
 }
 
 /// The chart in words: the largest group that may be shown, and what is withheld.
-fn describe(title: &str, rows: &[(String, u32)]) -> String {
+fn describe(title: &str, rows: &[(String, u32)], hidden: &[bool]) -> String {
     let top = rows
         .iter()
+        .zip(hidden)
+        .filter(|(_, hidden)| !**hidden)
+        .map(|(row, _)| row)
         .filter(|(_, n)| *n >= signpost_core::evaluation::SMALL_NUMBER)
         .max_by_key(|(_, n)| *n);
-    let withheld = rows
-        .iter()
-        .filter(|(_, n)| Count::of(*n) == Count::FewerThanFive)
-        .count();
+    let withheld = hidden.iter().filter(|h| **h).count();
     let mut words = format!("{title}, a bar for each of {} groups.", rows.len());
     if let Some((label, n)) = top {
         words.push_str(&format!(" The largest is {label}, {}.", shown(*n)));
     }
     if withheld > 0 {
         words.push_str(&format!(
-            " {withheld} {} fewer than 5 and {} no bar.",
+            " {withheld} {} withheld (fewer than 5, or would give one back) and {} no bar.",
             if withheld == 1 {
-                "group has"
+                "group is"
             } else {
-                "groups have"
+                "groups are"
             },
             if withheld == 1 { "has" } else { "have" }
         ));

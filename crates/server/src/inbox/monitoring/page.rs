@@ -32,6 +32,35 @@ pub fn shown(n: u32) -> String {
     }
 }
 
+/// Which counts of a table to withhold when its total is shown too: those of 1 to 4, and, when
+/// that leaves exactly one withheld, the next smallest that is not zero as well, since the total
+/// less the others would give the withheld one back (secondary suppression, as published
+/// statistics do it).
+pub fn withheld(counts: &[u32]) -> Vec<bool> {
+    let mut hidden: Vec<bool> = counts
+        .iter()
+        .map(|n| Count::of(*n) == Count::FewerThanFive)
+        .collect();
+    if hidden.iter().filter(|h| **h).count() == 1 {
+        let next = (0..counts.len())
+            .filter(|i| !hidden[*i] && counts[*i] > 0)
+            .min_by_key(|i| counts[*i]);
+        if let Some(i) = next {
+            hidden[i] = true;
+        }
+    }
+    hidden
+}
+
+/// A count of a table whose total is shown: withheld as [`withheld`] says.
+pub fn shown_in(n: u32, hidden: bool) -> String {
+    match (Count::of(n), hidden) {
+        (Count::FewerThanFive, _) => "fewer than 5".to_owned(),
+        (_, true) => "withheld".to_owned(),
+        (Count::Shown(n), false) => thousands(n),
+    }
+}
+
 fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -231,11 +260,14 @@ fn rows<K>(tallies: &[Tally<K>], label: impl Fn(&K) -> String) -> Vec<(String, u
     tallies.iter().map(|t| (label(&t.key), t.count)).collect()
 }
 
+/// The rows of a table whose counts add up to a total the page shows.
 fn table(rows: &[(String, u32)]) -> Vec<Row> {
+    let hidden = withheld(&rows.iter().map(|(_, n)| *n).collect::<Vec<_>>());
     rows.iter()
-        .map(|(label, n)| Row {
+        .zip(hidden)
+        .map(|((label, n), hidden)| Row {
             label: label.clone(),
-            value: shown(*n),
+            value: shown_in(*n, hidden),
         })
         .collect()
 }
@@ -272,13 +304,13 @@ fn figures(m: &Monitoring, period: &Period, csv_href: String) -> Figures {
         period: format!("{} to {}", period.from, period.to),
         scope,
         referrals: shown(m.referrals),
-        months: BarChart::new(
+        months: BarChart::partition(
             "months",
             "Referrals by month",
             &rows(&m.by_month, |k| k.clone()),
         ),
         channels: table(&rows(&m.by_channel, |c| labels::channel(*c).to_owned())),
-        practices: BarChart::new(
+        practices: BarChart::partition(
             "practices",
             "Referrals by practice",
             &rows(&m.by_practice, |k| k.clone()),
@@ -295,12 +327,15 @@ fn figures(m: &Monitoring, period: &Period, csv_href: String) -> Figures {
         onward: m
             .onward
             .iter()
-            .map(|o| OnwardRow {
-                kind: labels::need(&o.kind),
-                total: shown(o.yes + o.no + o.not_yet),
-                yes: shown(o.yes),
-                no: shown(o.no),
-                not_yet: shown(o.not_yet),
+            .map(|o| {
+                let hidden = withheld(&[o.yes, o.no, o.not_yet]);
+                OnwardRow {
+                    kind: labels::need(&o.kind),
+                    total: shown(o.yes + o.no + o.not_yet),
+                    yes: shown_in(o.yes, hidden[0]),
+                    no: shown_in(o.no, hidden[1]),
+                    not_yet: shown_in(o.not_yet, hidden[2]),
+                }
             })
             .collect(),
         consented: shown(m.evaluation_consented),
@@ -406,5 +441,16 @@ mod tests {
         assert_eq!(points(-0.44), "\u{2212}0.4");
         assert_eq!(points(-0.04), "0.0");
         assert_eq!(percent(2.0 / 3.0), "67%");
+    }
+
+    /// 11 = 9 + 2 + 0: showing the 9 and the total would give the 2 back.
+    #[test]
+    fn a_lone_withheld_count_takes_the_next_smallest_with_it() {
+        assert_eq!(withheld(&[9, 2, 0]), [true, true, false]);
+        assert_eq!(withheld(&[31, 16, 22, 3]), [false, true, false, true]);
+        assert_eq!(withheld(&[2, 3, 40]), [true, true, false]);
+        assert_eq!(withheld(&[20, 30]), [false, false]);
+        assert_eq!(shown_in(9, true), "withheld");
+        assert_eq!(shown_in(2, true), "fewer than 5");
     }
 }
