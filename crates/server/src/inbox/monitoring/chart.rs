@@ -164,11 +164,25 @@ mod tests {
             chart.desc
         );
         assert!(
-            chart
-                .desc
-                .contains("1 group has fewer than 5 and has no bar."),
+            chart.desc.contains(
+                "1 group is withheld (fewer than 5, or would give one back) and has no bar."
+            ),
             "{}",
             chart.desc
         );
+
+        // Months add up to the total the page shows: the 16 goes with the 3.
+        let months = BarChart::partition(
+            "months",
+            "Referrals by month",
+            &[
+                ("2026-01".into(), 31),
+                ("2026-02".into(), 16),
+                ("2026-03".into(), 3),
+            ],
+        );
+        let shown: Vec<&str> = months.bars.iter().map(|b| b.value.as_str()).collect();
+        assert_eq!(shown, ["31", "withheld", "fewer than 5"]);
+        assert_eq!(months.bars[1].width, 0);
     }
 }
