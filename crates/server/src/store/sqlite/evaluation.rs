@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::types::Value;
+use rusqlite::types::{Type, Value};
 use rusqlite::{params_from_iter, Connection, Row};
 use signpost_core::dataset::{age_band, postcode_district};
 use signpost_core::evaluation::{median_and_p90, summarise, Cohort, Scores};
@@ -91,92 +91,43 @@ fn for_each(
     Ok(())
 }
 
+/// The answers a row reads from the stored body, in one `json_extract` (one parse of the body,
+/// not one a path): a JSON array of these paths' values.
+const ANSWERS: &str = "json_extract(r.body, '$.answers.safe_to_contact_at_home',
+    '$.answers.interpreter', '$.answers.date_of_birth', '$.answers.postcode', '$.answers.needs',
+    '$.needs')";
+
+/// The values [`ANSWERS`] reads, in its order; absent ones are JSON nulls.
+#[derive(serde::Deserialize)]
+struct Answered(
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<Vec<String>>,
+    Option<Vec<String>>,
+);
+
 pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<DatasetRow>> {
     // One read transaction, so the four statements see the same referrals.
     let tx = conn.transaction()?;
     let filter = Filter::of(period);
-    let mut history: HashMap<i64, Vec<(Status, f64)>> = HashMap::new();
-    for_each(
-        &tx,
-        &format!(
-            "SELECT s.referral_id, s.to_status, julianday(s.at) - julianday(r.received_at)
-             FROM status_changes s JOIN referrals r ON r.id = s.referral_id
-             WHERE {} ORDER BY s.referral_id, s.id",
-            filter.consented()
-        ),
-        &filter,
-        |row| {
-            history
-                .entry(row.get(0)?)
-                .or_default()
-                .push((status(row, 1)?, row.get(2)?));
-            Ok(())
-        },
-    )?;
-    let mut onward: HashMap<i64, Vec<(String, Uptake)>> = HashMap::new();
-    for_each(
-        &tx,
-        &format!(
-            "SELECT o.referral_id, o.kind, o.uptake
-             FROM onward_referrals o JOIN referrals r ON r.id = o.referral_id
-             WHERE {} ORDER BY o.referral_id, o.id",
-            filter.consented()
-        ),
-        &filter,
-        |row| {
-            let uptake = named(&row.get::<_, String>(2)?, 2, Uptake::from_name)?;
-            onward
-                .entry(row.get(0)?)
-                .or_default()
-                .push((row.get(1)?, uptake));
-            Ok(())
-        },
-    )?;
-    let mut follow_ups: HashMap<i64, Vec<(f64, f64)>> = HashMap::new();
-    for_each(
-        &tx,
-        &format!(
-            "SELECT c.referral_id, c.score, julianday(c.used_at) - julianday(r.received_at)
-             FROM checkins c JOIN referrals r ON r.id = c.referral_id
-             WHERE {} AND c.used_at IS NOT NULL AND c.instrument = r.wellbeing_instrument
-             ORDER BY c.referral_id, c.used_at",
-            filter.consented()
-        ),
-        &filter,
-        |row| {
-            follow_ups
-                .entry(row.get(0)?)
-                .or_default()
-                .push((row.get(1)?, row.get(2)?));
-            Ok(())
-        },
-    )?;
-
-    let mut rows = Vec::new();
+    let mut rows: Vec<DatasetRow> = Vec::new();
+    // Each consenting referral's place in `rows`; the statements after this one read the
+    // period's casework without the consent test (it is per row and slow) and keep only these.
+    let mut index: HashMap<i64, usize> = HashMap::new();
     for_each(
         &tx,
         &format!(
             "SELECT r.id, r.received_at, r.practice, r.language, r.channel, r.organisation,
                     r.status, r.closure, r.outcome, r.wellbeing_instrument, r.wellbeing_score,
-                    r.urgent, json_extract(r.body, '$.answers.safe_to_contact_at_home'),
-                    json_extract(r.body, '$.answers.interpreter'),
-                    json_extract(r.body, '$.answers.date_of_birth'),
-                    json_extract(r.body, '$.answers.postcode'),
-                    coalesce(json_extract(r.body, '$.answers.needs'), json_extract(r.body, '$.needs'))
+                    r.urgent, {ANSWERS}
              FROM referrals r WHERE {} ORDER BY r.received_at, r.id",
             filter.consented()
         ),
         &filter,
         |row| {
-            let id: i64 = row.get(0)?;
             let received_at: String = row.get(1)?;
-            let history = history.remove(&id).unwrap_or_default();
-            let days_to = |wanted: Status| {
-                history
-                    .iter()
-                    .find(|(to, _)| *to == wanted)
-                    .map(|(_, days)| *days)
-            };
             let baseline = match (row.get::<_, Option<String>>(9)?, row.get(10)?) {
                 (Some(instrument), Some(score)) => Some(Baseline {
                     instrument: named(&instrument, 9, Instrument::from_name)?,
@@ -184,19 +135,17 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
                 }),
                 _ => None,
             };
+            let answers: String = row.get(12)?;
+            let Answered(unsafe_at_home, interpreter, born, postcode, needs, first_needs) =
+                serde_json::from_str(&answers).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(12, Type::Text, Box::new(e))
+                })?;
             let received_on = received_at.get(..10).and_then(CalendarDate::parse_iso);
-            let born = row
-                .get::<_, Option<String>>(14)?
-                .as_deref()
-                .and_then(CalendarDate::parse_iso);
-            let district = row
-                .get::<_, Option<String>>(15)?
+            let born = born.as_deref().and_then(CalendarDate::parse_iso);
+            let district = postcode
                 .and_then(|text| Postcode::parse(&text).ok())
                 .map(|postcode| postcode_district(&postcode).to_owned());
-            let needs = row
-                .get::<_, Option<String>>(16)?
-                .and_then(|json| serde_json::from_str::<Vec<String>>(&json).ok())
-                .unwrap_or_default();
+            index.insert(row.get(0)?, rows.len());
             rows.push(DatasetRow {
                 received_month: received_at.get(..7).unwrap_or_default().to_owned(),
                 practice: row.get(2)?,
@@ -205,58 +154,84 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
                 language: named(&row.get::<_, String>(3)?, 3, Language::from_name)?,
                 channel: named(&row.get::<_, String>(4)?, 4, Channel::from_name)?,
                 organisation: row.get(5)?,
-                needs,
+                needs: needs.or(first_needs).unwrap_or_default(),
                 urgent_help_asked: row.get(11)?,
-                unsafe_at_home: row
-                    .get::<_, Option<String>>(12)?
-                    .map(|answer| answer == "no"),
-                interpreter_needed: row.get::<_, Option<String>>(13)?.as_deref() == Some("yes"),
+                unsafe_at_home: unsafe_at_home.map(|answer| answer == "no"),
+                interpreter_needed: interpreter.as_deref() == Some("yes"),
                 status: status(row, 6)?,
-                days_to_first_contact: days_to(Status::Contacted),
-                days_to_close: days_to(Status::Closed),
-                status_history: history,
-                onward: onward.remove(&id).unwrap_or_default(),
+                status_history: Vec::new(),
+                days_to_first_contact: None,
+                days_to_close: None,
+                onward: Vec::new(),
                 closure: closure(row, 7)?,
-                follow_ups: if baseline.is_some() {
-                    follow_ups.remove(&id).unwrap_or_default()
-                } else {
-                    Vec::new()
-                },
+                follow_ups: Vec::new(),
                 baseline,
             });
             Ok(())
         },
     )?;
-    tx.commit()?;
-    Ok(rows)
-}
-
-/// Counts of one column's values.
-fn tally<K>(
-    conn: &Connection,
-    filter: &Filter,
-    column: &str,
-    key: impl Fn(String) -> Option<K>,
-) -> rusqlite::Result<Vec<Tally<K>>> {
-    let mut counted = Vec::new();
+    let of = |id: i64| index.get(&id).copied();
     for_each(
-        conn,
+        &tx,
         &format!(
-            "SELECT {column}, count(*) FROM referrals r WHERE {} GROUP BY 1",
+            "SELECT s.referral_id, s.to_status, julianday(s.at) - julianday(r.received_at)
+             FROM status_changes s JOIN referrals r ON r.id = s.referral_id
+             WHERE {} ORDER BY s.referral_id, s.id",
             filter.sql
         ),
-        filter,
+        &filter,
         |row| {
-            if let Some(key) = key(row.get(0)?) {
-                counted.push(Tally {
-                    key,
-                    count: row.get(1)?,
-                });
+            if let Some(i) = of(row.get(0)?) {
+                let (to, days) = (status(row, 1)?, row.get(2)?);
+                let found = &mut rows[i];
+                if to == Status::Contacted && found.days_to_first_contact.is_none() {
+                    found.days_to_first_contact = Some(days);
+                }
+                if to == Status::Closed {
+                    found.days_to_close = Some(days);
+                }
+                found.status_history.push((to, days));
             }
             Ok(())
         },
     )?;
-    Ok(counted)
+    for_each(
+        &tx,
+        &format!(
+            "SELECT o.referral_id, o.kind, o.uptake
+             FROM onward_referrals o JOIN referrals r ON r.id = o.referral_id
+             WHERE {} ORDER BY o.referral_id, o.id",
+            filter.sql
+        ),
+        &filter,
+        |row| {
+            if let Some(i) = of(row.get(0)?) {
+                let uptake = named(&row.get::<_, String>(2)?, 2, Uptake::from_name)?;
+                rows[i].onward.push((row.get(1)?, uptake));
+            }
+            Ok(())
+        },
+    )?;
+    // Only follow-ups on the baseline's scale: without a baseline there is nothing to compare.
+    for_each(
+        &tx,
+        &format!(
+            "SELECT c.referral_id, c.score, julianday(c.used_at) - julianday(r.received_at)
+             FROM checkins c JOIN referrals r ON r.id = c.referral_id
+             WHERE {} AND c.used_at IS NOT NULL AND c.instrument = r.wellbeing_instrument
+             ORDER BY c.referral_id, c.used_at",
+            filter.sql
+        ),
+        &filter,
+        |row| {
+            if let Some(i) = of(row.get(0)?) {
+                rows[i].follow_ups.push((row.get(1)?, row.get(2)?));
+            }
+            Ok(())
+        },
+    )?;
+    tx.commit()?;
+    Ok(rows)
 }
 
 /// Most first, then by name.
@@ -285,10 +260,39 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
     let tx = conn.transaction()?;
     let filter = Filter::of(period);
 
-    let counted: BTreeMap<String, u32> = tally(&tx, &filter, "substr(r.received_at, 1, 7)", Some)?
-        .into_iter()
-        .map(|t| (t.key, t.count))
-        .collect();
+    // One pass over the period's referrals for every plain count: grouped by all five at once
+    // (a few thousand groups at most), then added up in Rust.
+    let mut counted: BTreeMap<String, u32> = BTreeMap::new();
+    let mut channels: BTreeMap<&'static str, (Channel, u32)> = BTreeMap::new();
+    let mut practices: BTreeMap<String, u32> = BTreeMap::new();
+    let mut languages: BTreeMap<&'static str, (Language, u32)> = BTreeMap::new();
+    let mut endings: BTreeMap<Ending, u32> = BTreeMap::new();
+    for_each(
+        &tx,
+        &format!(
+            "SELECT substr(r.received_at, 1, 7), r.channel, r.practice, r.language, r.status,
+                    r.closure, r.outcome, count(*)
+             FROM referrals r WHERE {} GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            filter.sql
+        ),
+        &filter,
+        |row| {
+            let n: u32 = row.get(7)?;
+            *counted.entry(row.get(0)?).or_default() += n;
+            let channel = named(&row.get::<_, String>(1)?, 1, Channel::from_name)?;
+            channels.entry(channel.as_str()).or_insert((channel, 0)).1 += n;
+            *practices.entry(row.get(2)?).or_default() += n;
+            let language = named(&row.get::<_, String>(3)?, 3, Language::from_name)?;
+            languages
+                .entry(language.as_str())
+                .or_insert((language, 0))
+                .1 += n;
+            *endings
+                .entry(Ending::of(status(row, 4)?, closure(row, 5)?))
+                .or_default() += n;
+            Ok(())
+        },
+    )?;
     let by_month: Vec<Tally<String>> = months(period.from, period.to)
         .into_iter()
         .map(|month| Tally {
@@ -297,15 +301,30 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
         })
         .collect();
     let referrals = by_month.iter().map(|t| t.count).sum();
-    let mut by_channel = tally(&tx, &filter, "r.channel", |c| Channel::from_name(&c))?;
+    let mut by_channel: Vec<Tally<Channel>> = channels
+        .into_values()
+        .map(|(key, count)| Tally { key, count })
+        .collect();
     by_channel.sort_by_key(|t| t.key != Channel::SelfReferral);
-    let by_practice = most_first(tally(&tx, &filter, "r.practice", Some)?);
-    let mut by_language = tally(&tx, &filter, "r.language", |l| Language::from_name(&l))?;
+    let by_practice = most_first(
+        practices
+            .into_iter()
+            .map(|(key, count)| Tally { key, count })
+            .collect(),
+    );
+    let mut by_language: Vec<Tally<Language>> = languages
+        .into_values()
+        .map(|(key, count)| Tally { key, count })
+        .collect();
     by_language.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
             .then(a.key.as_str().cmp(b.key.as_str()))
     });
+    let endings: Vec<Tally<Ending>> = endings
+        .into_iter()
+        .map(|(key, count)| Tally { key, count })
+        .collect();
 
     let mut by_need = Vec::new();
     for_each(
@@ -350,26 +369,6 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
         not_contacted,
         median_p90_days: median_and_p90(waits),
     };
-
-    let mut endings: BTreeMap<Ending, u32> = BTreeMap::new();
-    for_each(
-        &tx,
-        &format!(
-            "SELECT r.status, r.closure, r.outcome, count(*) FROM referrals r WHERE {}
-             GROUP BY 1, 2, 3",
-            filter.sql
-        ),
-        &filter,
-        |row| {
-            let ending = Ending::of(status(row, 0)?, closure(row, 1)?);
-            *endings.entry(ending).or_default() += row.get::<_, u32>(3)?;
-            Ok(())
-        },
-    )?;
-    let endings = endings
-        .into_iter()
-        .map(|(key, count)| Tally { key, count })
-        .collect();
 
     let mut onward: BTreeMap<String, OnwardTally> = BTreeMap::new();
     for_each(
