@@ -13,7 +13,10 @@ server=target/server/signpost-server
 addr="${SIGNPOST_ADDR:-127.0.0.1:8080}"
 db="${SIGNPOST_DB:-data/signpost.db}"
 mkdir -p "$(dirname "$db")"
+# The first run only: invented referrals for the demo practice, so the inbox and its monitoring
+# page have something to show (demo-data: no real person), and a demo link worker account.
 if [ ! -e "$db" ]; then
+  "$server" demo-data --referrals 500 --months 12 --practice 43210 --db "$db"
   echo
   "$server" demo-account --practice 43210 --db "$db"
   echo "(that command, with this build: $server user totp-code --email demo.linkworker@example.scot --db $db)"

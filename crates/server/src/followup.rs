@@ -66,8 +66,17 @@ pub async fn issue(
     reference: &str,
     valid_days: u16,
 ) -> Result<Issued, IssueError> {
+    issue_at(store, reference, valid_days, OffsetDateTime::now_utc()).await
+}
+
+/// As [`issue`], as if it were `now` (the demo data issues links in its invented past).
+pub async fn issue_at(
+    store: &dyn Store,
+    reference: &str,
+    valid_days: u16,
+    now: OffsetDateTime,
+) -> Result<Issued, IssueError> {
     let token = Token::generate().map_err(IssueError::Random)?;
-    let now = OffsetDateTime::now_utc();
     let referral = store
         .find_referral(reference)
         .await?

@@ -18,6 +18,7 @@ use crate::store::{self, Create, Location, Store};
 pub mod backup;
 pub mod checkin;
 pub mod demo_account;
+pub mod demo_data;
 pub mod export;
 pub mod person;
 pub mod purge;
@@ -54,13 +55,15 @@ pub enum Command {
     },
     /// Write a consistent copy of the database to a new file, while the service runs.
     Backup(backup::BackupArgs),
-    /// Export the referrals of a period for other systems (`--format fhir`).
+    /// Export a period's referrals: the minimum dataset (`--format csv`) or FHIR R4 (`--format fhir`).
     Export(export::ExportArgs),
     /// Follow-up wellbeing check-ins.
     Checkin {
         #[command(subcommand)]
         command: checkin::CheckinCommand,
     },
+    /// Fill a database with invented referrals, histories and follow-ups, for a demonstration.
+    DemoData(demo_data::DemoDataArgs),
     /// The inbox's accounts: add, disable, list, reset-password (and totp-code, for the demo).
     User {
         #[command(subcommand)]
@@ -89,6 +92,7 @@ impl Cli {
             Command::Purge(args) => purge::run(args),
             Command::DemoAccount(args) => demo_account::run(args),
             Command::User { command } => user::run(command),
+            Command::DemoData(args) => demo_data::run(args),
         }
     }
 }

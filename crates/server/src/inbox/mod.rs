@@ -15,6 +15,7 @@ pub mod enrolment;
 pub mod error;
 pub mod fhir_export;
 pub mod manage;
+pub mod monitoring;
 pub mod page;
 pub mod password_link;
 pub mod paths;
@@ -41,7 +42,8 @@ use page::problem::Problem;
 const STYLESHEET: &str = concat!(
     include_str!("../../../../static/inbox/inbox.css"),
     include_str!("../../../../static/inbox/accounts.css"),
-    include_str!("../../../../static/inbox/casework.css")
+    include_str!("../../../../static/inbox/casework.css"),
+    include_str!("../../../../static/inbox/monitoring.css")
 );
 
 /// Every inbox route under `/inbox`, with the session layer and the security headers on every
@@ -58,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(casework::routes())
         .merge(fhir_export::routes())
+        .merge(monitoring::routes())
         .route("/inbox/{*rest}", any(not_found))
         .layer(from_fn_with_state(state.clone(), session::layer))
         .layer(map_response(security_headers))

@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod audit;
 pub mod casework;
 pub mod error;
+pub mod evaluation;
 pub mod notifications;
 pub mod rows;
 pub mod sqlite;
@@ -24,6 +25,7 @@ pub use accounts::Accounts;
 pub use audit::{Audit, AuditAction, AuditEntry, AuditQuery, NewAuditEntry};
 pub use casework::Casework;
 pub use error::{OpenError, StoreError};
+pub use evaluation::Evaluation;
 pub use notifications::Notifications;
 pub use rows::{
     Answered, CheckinAnswer, LinkClosed, Lookup, NewCheckin, NewReferral, OpenCheckin, Purged,
@@ -43,7 +45,7 @@ use crate::token::TokenHash;
 /// in `audit.rs`, …), each implemented by every engine; `Store` requires them all, so a route
 /// holding `Arc<dyn Store>` reaches every one.
 #[async_trait]
-pub trait Store: Audit + Accounts + Casework + Notifications + Send + Sync {
+pub trait Store: Audit + Accounts + Casework + Evaluation + Notifications + Send + Sync {
     /// Answers once the storage can run a statement at all.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -431,7 +431,10 @@ async fn the_command_line_writes_one_valid_bundle_a_line_and_audits_the_count() 
         format: Format::Fhir,
         from: today,
         to: today,
-        practice: practice.map(|p| signpost_core::fields::PracticeCode::parse(p).unwrap()),
+        practices: practice
+            .map(|p| signpost_core::fields::PracticeCode::parse(p).unwrap())
+            .into_iter()
+            .collect(),
         out: None,
         db: DbArg {
             path: app.db_path(),

@@ -18,6 +18,10 @@ fn nav_for(signed_in: &SignedIn) -> Vec<NavLink> {
             text: "Referrals",
         },
         NavLink {
+            href: crate::inbox::monitoring::PAGE,
+            text: "Monitoring",
+        },
+        NavLink {
             href: paths::ACCOUNT,
             text: "Your account",
         },

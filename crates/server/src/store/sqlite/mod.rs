@@ -19,6 +19,7 @@ use super::casework::{
     ReferralList, StatusChanged,
 };
 use super::error::{OpenError, StoreError};
+use super::evaluation::{DatasetRow, Evaluation, Monitoring, Period};
 use super::notifications::Notifications;
 use super::rows::{Answered, CheckinAnswer, Lookup, NewCheckin, NewReferral, Purged, Stored};
 use super::rows::{StoredCheckin, StoredReferral};
@@ -32,6 +33,7 @@ mod audit;
 mod casework;
 mod checkins;
 mod columns;
+mod evaluation;
 mod notifications;
 mod referrals;
 mod retention;
@@ -232,6 +234,23 @@ impl Casework for SqliteStore {
     ) -> Result<Option<String>, StoreError> {
         self.call(move |conn| casework::look_at_list(conn, user, now, visit_gap))
             .await
+    }
+}
+
+#[async_trait]
+impl Evaluation for SqliteStore {
+    async fn dataset(&self, period: Period) -> Result<Vec<DatasetRow>, StoreError> {
+        self.call(move |conn| evaluation::dataset(conn, &period))
+            .await
+    }
+
+    async fn monitoring(&self, period: Period) -> Result<Monitoring, StoreError> {
+        self.call(move |conn| evaluation::monitoring(conn, &period))
+            .await
+    }
+
+    async fn practices_with_referrals(&self) -> Result<Vec<String>, StoreError> {
+        self.call(|conn| evaluation::practices(conn)).await
     }
 }
 

@@ -1,0 +1,140 @@
+// The monitoring page (issue 12) in headless Chromium against the real service filled by
+// `signpost-server demo-data`: an admin made on the command line signs in (the set-password
+// link, then the authenticator's code computed here from the key the set-up page shows), opens
+// the monitoring page, changes the period, and downloads the CSV, by mouse and by keyboard alone;
+// axe-core on each page, and a screenshot at 1280 px.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServerAndBrowser, stopServerAndBrowser, axeViolations } from './harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const serverBin = process.env.SIGNPOST_SERVER_BIN ?? join(root, 'target/debug/signpost-server');
+const PASSWORD = 'marram-grass tide 4 lighthouse';
+
+let server;
+let browser;
+before(async () => {
+  ({ server, browser } = await startServerAndBrowser());
+  run(['demo-data', '--referrals', '300', '--months', '12', '--practice', '43210', '--seed', '7']);
+});
+after(() => stopServerAndBrowser({ server, browser }));
+
+function run(args) {
+  return execFileSync(serverBin, [...args, '--db', server.db],
+    { encoding: 'utf8', env: { ...process.env, RUST_LOG: 'warn' } }).trim();
+}
+
+/** RFC 4648 base32, as the set-up page shows the key (spaces between groups). */
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP: HMAC-SHA1 of the 30-second step, dynamically truncated to 6 digits. */
+function totp(key, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+async function expectAccessible(page, where) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core violations on ${where}`);
+}
+
+/** An admin account made with `user add`, its password set and its authenticator set up. */
+async function signedInAdmin() {
+  const link = run(['user', 'add', '--email', 'monitoring.lead@nhs.scot', '--role', 'admin', '--inbox-origin', server.url]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.fill('#password', PASSWORD);
+  await page.fill('#confirmation', PASSWORD);
+  await page.getByRole('button', { name: 'Create password' }).click();
+  await page.waitForURL(/set-up-authenticator|sign-in/);
+  if (page.url().includes('/sign-in')) {
+    await page.fill('#email', 'monitoring.lead@nhs.scot');
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: /Continue|Sign in/ }).click();
+  }
+  const key = base32(await page.locator('.sp-inbox-secret').innerText());
+  await page.fill('#code', totp(key));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+  await page.waitForURL(`${server.url}/inbox`);
+  return { context, page };
+}
+
+/** Presses Tab until `locator` has the focus (at most 80 times). */
+async function tabTo(page, locator) {
+  for (let i = 0; i < 80; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await locator.evaluate((e) => e === document.activeElement)) return;
+  }
+  assert.fail('could not reach the control by keyboard');
+}
+
+test('the monitoring page on demo data: figures, a new period, and the CSV by mouse and keyboard', async () => {
+  const { context, page } = await signedInAdmin();
+  await page.getByRole('link', { name: 'Monitoring' }).click();
+  await page.locator('h1', { hasText: 'Monitoring' }).waitFor();
+  assert.match(await page.title(), /^Monitoring – Signpost inbox$/);
+  const heading = page.locator('h2').first();
+  // The default is twelve whole months to today; the demo's 300 spread over the 365 days before.
+  const [, shown] = (await heading.innerText()).match(/^(\d+) referrals, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d, all practices$/);
+  assert.ok(Number(shown) > 200 && Number(shown) <= 300, shown);
+  for (const id of ['months', 'practices', 'needs']) {
+    const chart = page.locator(`svg[aria-labelledby="${id}-title ${id}-desc"]`);
+    assert.equal(await chart.getAttribute('role'), 'img');
+    assert.ok((await chart.locator('rect').count()) > 0, `${id} has bars`);
+  }
+  assert.ok(await page.getByText('WEMWBS (14 items, 14 to 70), baseline completed alone').first().isVisible());
+  assert.ok(await page.getByText(/have no follow-up yet/).first().isVisible());
+  await expectAccessible(page, 'the monitoring page');
+  const shot = join(tmpdir(), 'signpost-monitoring-1280.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot: ${shot}`);
+
+  // A shorter period, typed and sent by keyboard alone: fewer referrals.
+  const today = new Date();
+  const from = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 2, 1)).toISOString().slice(0, 10);
+  await tabTo(page, page.locator('#from'));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(from);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`from=${from}`));
+  const fewer = Number((await page.locator('h2').first().innerText()).match(/^([\d,]+) referrals/)[1].replace(/,/g, ''));
+  assert.ok(fewer > 0 && fewer < Number(shown), `${fewer} referrals since ${from}`);
+  assert.equal(await page.locator('#from').inputValue(), from);
+  await expectAccessible(page, 'the monitoring page for a shorter period');
+
+  // The CSV for the same choice, by mouse and then by keyboard.
+  const link = page.getByRole('link', { name: /Download the evaluation dataset/ });
+  assert.match(await link.getAttribute('href'), new RegExp(`export\\.csv\\?from=${from}&to=`));
+  const [byMouse] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  await tabTo(page, link);
+  const [byKeyboard] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  for (const download of [byMouse, byKeyboard]) {
+    assert.match(download.suggestedFilename(), new RegExp(`^signpost-dataset-${from}-to-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
+    const text = readFileSync(await download.path(), 'utf8');
+    const lines = text.trimEnd().split('\r\n');
+    assert.ok(lines[0].startsWith('row,received_month,practice,age_band,postcode_district'), lines[0]);
+    assert.ok(lines.length > 1 && lines.length <= fewer + 1, `${lines.length - 1} consenting of ${fewer}`);
+    assert.ok(!/07700 900|@example\.com|Example|Sample/.test(text.replace(/Riverside Demo Foodbank|Northfield Example Pantry|Hillhead Sample Welfare Rights/g, '')),
+      'no invented name, phone or email in the dataset');
+  }
+  const log = run(['user', 'list']);
+  assert.match(log, /monitoring\.lead@nhs\.scot/);
+  await context.close();
+});
