@@ -58,6 +58,8 @@ impl Widget {
 /// service about the link: `lookup` is `{url, answer, settled}`, the address asked, the promise
 /// of its answer (`{status, body}`, or `null` if the request failed) and, if it has come, that
 /// answer itself. `on_shown` is called each time the link has been looked up and its page drawn.
+/// `begun` says *Start now* was pressed on the start page's preview, which shows the first
+/// question now: a referral then starts there (`Loaded::begun`).
 #[wasm_bindgen]
 pub fn mount(
     host: &Element,
@@ -65,6 +67,7 @@ pub fn mount(
     assets: String,
     lookup: JsValue,
     on_shown: Option<js_sys::Function>,
+    begun: bool,
 ) -> Widget {
     let preferred: Vec<String> = web_sys::window()
         .map(|w| {
@@ -106,6 +109,7 @@ pub fn mount(
         today: today(),
         purpose,
         looked_up,
+        begun,
     };
     let on_shown = on_shown.map(|f| yew::Callback::from(move |()| drop(f.call0(&JsValue::NULL))));
     let props = AppProps {

@@ -3,7 +3,8 @@
 //! is still downloading, so a person on a slow phone can start reading and answering; the widget
 //! then takes over. Rendering the same components keeps the two the same, control for control:
 //! static/embed/preview.js hands the answers, presses and focus over by position, which
-//! tests/journeys/preview.test.mjs holds (answers, focus, Send and Start carried over).
+//! tests/journeys/preview.test.mjs holds (answers, focus, Send and Start carried over). A start
+//! page comes with its first question, which the preview moves on to when *Start now* is pressed.
 
 use std::rc::Rc;
 
@@ -26,6 +27,9 @@ pub enum FirstPage {
     /// The self-referral start page (`mode="self"`), or the volunteer's (`mode="assisted"`).
     #[cfg(feature = "referral")]
     Start { assisted: bool },
+    /// The page *Start now* leads to from that start page: *Do you need help urgently today?*
+    #[cfg(feature = "referral")]
+    FirstQuestion { assisted: bool },
 }
 
 impl FirstPage {
@@ -35,6 +39,8 @@ impl FirstPage {
         return vec![
             FirstPage::Start { assisted: false },
             FirstPage::Start { assisted: true },
+            FirstPage::FirstQuestion { assisted: false },
+            FirstPage::FirstQuestion { assisted: true },
         ];
         #[cfg(not(feature = "referral"))]
         return vec![
@@ -43,7 +49,8 @@ impl FirstPage {
         ];
     }
 
-    /// Its name in the file `embed.js` reads: the scale's name, or the mode's.
+    /// Its name in the file `embed.js` reads: the scale's name, or the mode's, and the mode's
+    /// first question as `{mode}.first_question` (static/embed/preview.js).
     pub fn key(self) -> &'static str {
         match self {
             FirstPage::FollowUp(instrument) => instrument.as_str(),
@@ -51,6 +58,10 @@ impl FirstPage {
             FirstPage::Start { assisted: false } => "self",
             #[cfg(feature = "referral")]
             FirstPage::Start { assisted: true } => "assisted",
+            #[cfg(feature = "referral")]
+            FirstPage::FirstQuestion { assisted: false } => "self.first_question",
+            #[cfg(feature = "referral")]
+            FirstPage::FirstQuestion { assisted: true } => "assisted.first_question",
         }
     }
 
@@ -58,12 +69,12 @@ impl FirstPage {
         match self {
             FirstPage::FollowUp(_) => "follow-up",
             #[cfg(feature = "referral")]
-            FirstPage::Start { assisted } => {
-                if assisted {
-                    "assisted"
-                } else {
-                    "self"
-                }
+            FirstPage::Start { assisted: true } | FirstPage::FirstQuestion { assisted: true } => {
+                "assisted"
+            }
+            #[cfg(feature = "referral")]
+            FirstPage::Start { assisted: false } | FirstPage::FirstQuestion { assisted: false } => {
+                "self"
             }
         }
     }
@@ -81,14 +92,18 @@ impl FirstPage {
                     instrument,
                     has_baseline: true,
                 })),
+                begun: false,
             },
+            // The first question is the journey begun as the widget begins it when the preview's
+            // *Start now* was pressed (src/journey/start.rs): one rule draws both.
             #[cfg(feature = "referral")]
-            FirstPage::Start { .. } => Loaded {
+            FirstPage::Start { .. } | FirstPage::FirstQuestion { .. } => Loaded {
                 today,
                 purpose: Purpose::Referral {
                     questionnaire: Rc::new(signpost_core::default_questionnaire()),
                 },
                 looked_up: None,
+                begun: matches!(self, FirstPage::FirstQuestion { .. }),
             },
         }
     }
@@ -133,7 +148,7 @@ pub fn render(page: FirstPage) -> String {
     )
 }
 
-// The start pages' test sits in prerender/referral.rs: like every referral-only file, its words
+// The start pages' tests sit in prerender/referral.rs: like every referral-only file, its words
 // are not in the follow-up build's English.
 #[cfg(all(test, feature = "referral"))]
 mod referral;

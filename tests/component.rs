@@ -25,6 +25,7 @@ fn render() -> Element {
             questionnaire: Rc::new(signpost_core::default_questionnaire()),
         },
         looked_up: None,
+        begun: false,
     };
     yew::Renderer::<App>::with_root_and_props(
         root.clone(),

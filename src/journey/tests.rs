@@ -561,6 +561,40 @@ fn assisted_mode_starts_only_once_the_volunteer_confirms() {
     );
 }
 
+/// The preview's *Start now* (static/embed/preview.js) moves on to the first question only once
+/// the volunteer's box is ticked; the widget that takes over then starts where a press would have.
+#[test]
+fn a_journey_begun_on_the_preview_starts_where_start_now_would_have_taken_it() {
+    for (mode, pressed) in [
+        ("self", vec![Action::Begin]),
+        (
+            "assisted",
+            vec![Action::ConfirmPresent(true), Action::Begin],
+        ),
+    ] {
+        let config = crate::config::Config::from_attributes(
+            |name| (name == "mode").then(|| mode.to_owned()),
+            &[],
+        );
+        let loaded = |begun| Loaded {
+            today: TODAY,
+            purpose: Purpose::Referral {
+                questionnaire: Rc::new(default_questionnaire()),
+            },
+            looked_up: None,
+            begun,
+        };
+        let begun = loaded(true).journey(&config);
+        assert_eq!(page_id(&begun), "urgent", "{mode}");
+        assert!(begun.problems.is_empty(), "{mode}: {:?}", begun.problems);
+        assert_eq!(
+            begun,
+            run(loaded(false).journey(&config), pressed),
+            "{mode}"
+        );
+    }
+}
+
 #[test]
 fn an_idle_timeout_clears_everything_and_says_why() {
     let busy = run(

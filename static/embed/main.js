@@ -4,7 +4,7 @@
 // single script, with no round trip for each import.
 import { here, buildFor, load } from './builds.js';
 import { answeredOrWaited, lookUpCheckin } from './lookup.js';
-import { previewFor, showPreview, takeOverAtPause } from './preview.js';
+import { previewFor, showPreview, takeOverAtPause, widgetStarts } from './preview.js';
 
 performance.mark('signpost:embed');
 
@@ -38,6 +38,7 @@ class SignpostWidget extends HTMLElement {
       if (drawn || !this.isConnected) return;
       if (p) {
         shown = showPreview(container, p);
+        if (this.widget) widgetStarts(shown); // started already, on this page: the preview stays
         performance.mark('signpost:preview');
       } else {
         noPreview = true;
@@ -48,13 +49,15 @@ class SignpostWidget extends HTMLElement {
       performance.mark('signpost:wasm-ready');
       await answeredOrWaited(lookup);
       if (!this.isConnected) return;
+      // On the page the preview shows: the start page, or the first question if Start was pressed.
+      const begun = shown ? widgetStarts(shown) : false;
       this.widget = glue.mount(this, live, here.href, lookup, () => {
         if (drawn) return; // drawn again after a retry: long since on screen
         drawn = true;
         performance.mark('signpost:drawn');
         if (shown) takeOverAtPause(shown, live, root);
         else showLive();
-      });
+      }, begun);
       if (noPreview) showLive();
     }, (error) => {
       container.textContent = 'This form could not load. Please try again later, or contact your GP practice.';

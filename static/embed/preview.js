@@ -3,10 +3,11 @@ import { here, modeOf } from './builds.js';
 // While the wasm downloads, the widget's first page can already show: the start page, or a
 // follow-up link's questions. It is the page exactly as the widget first draws it, rendered ahead
 // of time by the widget's own components (`<build>.preview.en.json`, made by signpost-prerender
-// at build time). Its links, radios and checkboxes work as plain HTML. When the widget has drawn
-// the same page, it takes the preview's place, and the answers given, the buttons pressed and
-// the focus carry across. English and the default settings only: another language's words arrive
-// with the widget, and a page with its own safe-browsing link would show the default one.
+// at build time). Its links, radios and checkboxes work as plain HTML, and *Start now* moves on to
+// the first question, drawn ahead of time too. When the widget has drawn the same page, it takes
+// the preview's place, and the answers given, the buttons pressed and the focus carry across.
+// English and the default settings only: another language's words arrive with the widget, and a
+// page with its own safe-browsing link would show the default one.
 export function previewFor(element, build, lookup) {
   const tag = element.getAttribute('lang') ?? navigator.languages?.[0] ?? 'en';
   const followUp = modeOf(element) === 'follow-up';
@@ -25,19 +26,30 @@ export function previewFor(element, build, lookup) {
   return Promise.all([key, file]).then(([key, file]) => {
     const html = key && file?.views?.[key];
     const exit = (element.getAttribute('exit-url') ?? '').trim();
-    return html ? { html, exitUrl: /^https?:\/\//.test(exit) ? exit : file.exit_url } : null;
+    const next = !followUp && countsTheCheckIn(element) ? file.views[`${key}.first_question`] : null;
+    return html ? { html, next: next ?? null, exitUrl: /^https?:\/\//.test(exit) ? exit : file.exit_url } : null;
   }).catch(() => null);
 }
 
-// Everything a person can operate, in page order: the preview and the widget's first page have
-// the same controls in the same order, so the n-th of one is the n-th of the other.
-const controls = (root) => [...root.querySelectorAll('a[href], button, input, select, textarea')];
+// The first question says "Page 1 of 9", counting the wellbeing check-in's page, which
+// `instrument="none"` leaves out: there the start page stays until the widget arrives. A copy of
+// src/config.rs's rule, kept equal by tests/journeys/preview.test.mjs ("with instrument="none"…").
+const countsTheCheckIn = (element) => (element.getAttribute('instrument') ?? '').trim() !== 'none';
 
-/** Shows the preview in `container`; returns what the widget needs to take over from it. */
-export function showPreview(container, { html, exitUrl }) {
+// Everything a person can operate or focus (a page's heading takes focus when it opens), in page
+// order: the preview and the widget's first page have the same in the same order, so the n-th of
+// one is the n-th of the other.
+const controls = (root) => [...root.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')];
+
+/**
+ * Shows the preview in `container`; returns what the widget needs to take over from it. `next`,
+ * if any, is the page *Start now* leads to, shown on that press while the widget is not yet
+ * started (`widgetStarts`); `begun` says it is showing.
+ */
+export function showPreview(container, { html, next, exitUrl }) {
   container.innerHTML = html; // the widget's own build output, from beside this script
   container.dataset.preview = '';
-  const preview = { container, pressed: [], lastInput: performance.now(), takeOver: null };
+  const preview = { container, pressed: [], lastInput: performance.now(), takeOver: null, next, begun: false };
   for (const type of ['pointerdown', 'keydown', 'input']) {
     container.addEventListener(type, () => { preview.lastInput = performance.now(); }, true);
   }
@@ -75,6 +87,7 @@ export function showPreview(container, { html, exitUrl }) {
   container.addEventListener('click', (event) => {
     const button = event.target.closest('button');
     if (button?.classList.contains('sp-exit__button')) exit();
+    else if (button?.classList.contains('sp-button--start') && mayBegin(preview)) begin(preview);
     else if (button?.type === 'button') press(button);
   });
   container.addEventListener('submit', (event) => {
@@ -82,6 +95,44 @@ export function showPreview(container, { html, exitUrl }) {
     press(event.submitter ?? event.target.querySelector('button[type=submit]'));
   });
   return preview;
+}
+
+/**
+ * Whether *Start now* can move the preview on by itself: it has the next page, nothing pressed
+ * waits for the widget (a press is replayed on the page it was made on), and the volunteer's box,
+ * where there is one, is ticked. Unticked, the press waits too, and the widget says what is
+ * missing: a copy of the widget's rule (src/journey/referral.rs, `Action::Begin`), kept equal by
+ * tests/journeys/preview.test.mjs ("the assisted start page's Start, its box not ticked…").
+ */
+const mayBegin = ({ container, next, pressed }) =>
+  Boolean(next) && !pressed.length && [...container.querySelectorAll('input[type=checkbox]')].every((box) => box.checked);
+
+/**
+ * The first question, in the start page's place, as the widget moves on: only the page and the
+ * status line change, so that line, kept, tells a screen reader where the person is, and the
+ * heading takes focus (src/hooks/use_focus_on_change.rs). The result is the first question exactly
+ * as drawn at build time (tests/journeys/preview.test.mjs holds it).
+ */
+function begin(preview) {
+  const drawn = document.createElement('template');
+  drawn.innerHTML = preview.next; // the widget's own build output, as `html` above
+  preview.next = null;
+  preview.begun = true;
+  const page = (root) => root.querySelector('.sp-widget__page');
+  const status = (root) => root.querySelector('.sp-widget > [role=status]');
+  page(preview.container).replaceWith(page(drawn.content));
+  status(preview.container).textContent = status(drawn.content).textContent;
+  page(preview.container).querySelector('h1').focus();
+}
+
+/**
+ * The widget is starting, and draws first the page the preview shows: from now on the preview
+ * stays on it (a *Start now* press waits for the widget). Whether that page is the first
+ * question: `mount`'s `begun` (src/lib.rs).
+ */
+export function widgetStarts(preview) {
+  preview.next = null;
+  return preview.begun;
 }
 
 // The widget takes over when the person pauses or has just finished a click or key press, so that
@@ -111,7 +162,8 @@ export function takeOverAtPause(preview, live, root) {
  * (src/prerender.rs), so its controls are the widget's, in the same order. Kept so by
  * tests/journeys/preview.test.mjs ("the questions show before the wasm arrives, and answers, focus
  * and the page carry over to the widget", "Send pressed before the wasm arrives is kept…", "the
- * self/assisted start page shows before the wasm arrives, and Start pressed there carries over").
+ * self/assisted start page shows before the wasm arrives, and Start pressed there carries over",
+ * "Start now pressed before the wasm arrives shows the first question at once…").
  */
 function handOver({ container, pressed }, live, root) {
   const before = controls(container);

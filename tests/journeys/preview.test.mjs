@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServerAndBrowser, stopServerAndBrowser, axeViolations, fixture, widgetDrawn, EXIT_URL, fakeNeutralSite, messagesOf, english, widget, button } from './harness.mjs';
-import { answerByMouse, press } from './answering.mjs';
+import { answerByMouse, focusedControl, press } from './answering.mjs';
 
 let server;
 let browser;
@@ -158,13 +158,141 @@ for (const { mode, url, heading } of [
     }
     await preview(page).getByRole('button', { name: english['start.button'], exact: true }).click();
     release();
+    await widgetDrawn(page); // the preview shows the first question's radios too, until then
     await widget(page).locator('input[name="answers.urgent"]').first().waitFor();
     assert.equal(await preview(page).count(), 0, 'the widget has taken the preview\'s place');
+    assert.equal((await focusedControl(page)).text, english['question.urgent.label'], 'focus stays on the first question\'s heading');
     assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, 'nothing was missed on the way');
     assert.deepEqual(problems, []);
     await context.close();
   });
 }
+
+// *Start now* on the preview moves on to the first question, drawn at build time too; the widget,
+// once it arrives, starts there and takes over the answer and the focus.
+const startNow = (page) => preview(page).getByRole('button', { name: english['start.button'], exact: true });
+const urgent = (root, value) => root.locator(`input[name="answers.urgent"][value="${value}"]`);
+const URGENT = english['question.urgent.label'];
+
+/** The preview's markup, and the first question of `mode` as drawn at build time, both as the browser reads them. */
+function previewAndDrawn(page, mode) {
+  return page.evaluate(async (key) => {
+    const file = performance.getEntriesByType('resource').find((e) => e.name.includes('.preview.en.json')).name;
+    const drawn = document.createElement('template');
+    drawn.innerHTML = (await (await fetch(file)).json()).views[key];
+    const shown = document.querySelector('signpost-widget').shadowRoot.querySelector('.sp-root[data-preview]');
+    return { shown: shown.innerHTML, drawn: drawn.innerHTML };
+  }, `${mode}.first_question`);
+}
+
+test('Start now pressed before the wasm arrives shows the first question at once, and its answer, focus and the page carry over', async () => {
+  const { context, page, problems, api, release } = await openWithWasmHeld(`${server.url}/`);
+  await startNow(page).click();
+  assert.equal((await preview(page).locator('h1').innerText()).trim(), URGENT, 'the first question, still before the wasm');
+  assert.equal((await focusedControl(page)).text, URGENT, 'focus on its heading, as the widget moves it');
+  const { shown, drawn } = await previewAndDrawn(page, 'self');
+  assert.equal(shown, drawn, 'the first question exactly as the widget draws it');
+  assert.match(await preview(page).locator('.sp-progress').innerText(), /^Page 1 of \d+$/);
+  assert.deepEqual(await axeViolations(page), [], 'axe-core on the first question\'s preview');
+
+  await urgent(preview(page), 'no').click(); // a plain HTML radio, before the wasm
+  assert.ok(await urgent(preview(page), 'no').isChecked());
+  release();
+  await widgetDrawn(page);
+  assert.equal(await preview(page).count(), 0, 'the widget has taken the preview\'s place');
+  assert.equal((await widget(page).locator('h1').innerText()).trim(), URGENT, 'the same page');
+  assert.ok(await urgent(widget(page), 'no').isChecked(), 'the answer given carries over');
+  assert.deepEqual(await focusedControl(page).then((f) => [f.name, f.value]), ['answers.urgent', 'no'], 'and the focus');
+  await press(page, button(page, 'common.continue'));
+  assert.equal((await widget(page).locator('h1').innerText()).trim(), english['question.needs.label'], 'Continue leads on');
+  assert.deepEqual(api, [], 'nothing sent on the way');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('by keyboard alone, the assisted start page\'s box, Start now and the first question before the wasm arrives carry over', async () => {
+  const { context, page, problems, release } = await openWithWasmHeld(`${server.url}/demo/assisted.html`);
+  await preview(page).getByLabel(english['assisted.present']).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  assert.equal((await focusedControl(page)).text, english['start.button']);
+  await page.keyboard.press('Enter');
+  assert.equal((await focusedControl(page)).text, URGENT, 'the first question, its heading focused');
+  assert.equal(await preview(page).locator('.sp-widget--touch').count(), 1, 'the volunteer\'s larger touch targets');
+  const { shown, drawn } = await previewAndDrawn(page, 'assisted');
+  assert.equal(shown, drawn);
+  assert.deepEqual(await axeViolations(page), [], 'axe-core on the first question\'s preview');
+  await page.keyboard.press('Tab'); // into the radios: the first, not yet chosen
+  await page.keyboard.press('ArrowDown'); // the second, No, chosen
+  assert.deepEqual(await focusedControl(page).then((f) => [f.value, f.checked]), ['no', true]);
+
+  release();
+  await widgetDrawn(page);
+  assert.equal(await preview(page).count(), 0, 'the widget has taken the preview\'s place');
+  assert.ok(await urgent(widget(page), 'no').isChecked(), 'the answer given carries over');
+  assert.deepEqual(await focusedControl(page).then((f) => [f.name, f.value]), ['answers.urgent', 'no'], 'and the focus');
+  await page.keyboard.press('Tab');
+  assert.equal((await focusedControl(page)).text, english['common.continue']);
+  const before = await widget(page).locator('h1').innerText();
+  await page.keyboard.press('Enter');
+  await widget(page).locator('h1', { hasText: english['question.needs.label'] }).waitFor();
+  assert.notEqual(before, english['question.needs.label']);
+  assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, 'the volunteer\'s box counted');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('on the first question before the wasm arrives, Need help now? is kept for the widget, and Exit this page leaves at once', async () => {
+  const kept = await openWithWasmHeld(`${server.url}/`);
+  await startNow(kept.page).click();
+  await preview(kept.page).getByRole('button', { name: english['urgent.link'], exact: true }).click();
+  kept.release();
+  await widget(kept.page).locator('h1', { hasText: english['urgent.heading'] }).waitFor();
+  assert.equal(await preview(kept.page).count(), 0);
+  assert.deepEqual(kept.problems, []);
+  await kept.context.close();
+
+  const left = await openWithWasmHeld(`${server.url}/`);
+  const historyBefore = await left.page.evaluate(() => history.length);
+  await startNow(left.page).click();
+  await urgent(preview(left.page), 'yes').click();
+  await preview(left.page).getByRole('button', { name: english['exit.button'] }).click();
+  await left.page.waitForURL(`${EXIT_URL}**`);
+  assert.equal(await left.page.evaluate(() => history.length), historyBefore, 'location.replace: no way back');
+  left.release();
+  await left.context.close();
+});
+
+// preview.js keeps a copy of each rule: the widget's `Begin` (the volunteer's box) and the count
+// of pages src/config.rs makes of `instrument`.
+test('the assisted start page\'s Start, its box not ticked, waits for the widget, which says what is missing', async () => {
+  const { context, page, problems, release } = await openWithWasmHeld(`${server.url}/demo/assisted.html`);
+  await startNow(page).click();
+  assert.equal((await preview(page).locator('h1').innerText()).trim(), english['assisted.heading'], 'still the start page');
+  release();
+  await widget(page).locator('.sp-error-summary', { hasText: english['error.volunteer_confirmation'] }).waitFor();
+  assert.equal(await preview(page).count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('with instrument="none" the first question counts one page fewer: Start waits for the widget, which draws it', async () => {
+  const { context, page, problems, release } = await openWithWasmHeld(`${server.url}/index.html`, { attributes: 'instrument="none"' });
+  await startNow(page).click();
+  assert.equal((await preview(page).locator('h1').innerText()).trim(), english['start.heading'], 'still the start page');
+  const drawn = await page.evaluate(async () => {
+    const file = performance.getEntriesByType('resource').find((e) => e.name.includes('.preview.en.json')).name;
+    return (await (await fetch(file)).json()).views['self.first_question'];
+  });
+  release();
+  await widgetDrawn(page);
+  await widget(page).locator('h1', { hasText: URGENT }).waitFor();
+  const total = (text) => Number(text.match(/of (\d+)/)[1]);
+  assert.equal(total(await widget(page).locator('.sp-progress').innerText()), total(drawn) - 1, 'no wellbeing page');
+  assert.equal(await widget(page).locator('.sp-error-summary').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 
 test('a page in another language shows no English preview: the widget draws it in that language', async () => {
   const polish = messagesOf('pl');
