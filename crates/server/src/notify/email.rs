@@ -1,6 +1,6 @@
 //! The two emails a practice's team gets: a new referral, and one that asks for urgent help.
 //!
-//! A [`Notification`] is made only of a [`Kind`], a [`Reference`] (`SP-XXXX-XXXX`), a
+//! A [`Notification`] is made only of a [`Kind`], a [`Reference`] (like `SP-7K3M-Q9X2`), a
 //! [`PracticeCode`] and a link built from the inbox's address and the reference. None of these
 //! can hold a name, a phone number, a need or an answer, so no email can carry one: email is
 //! read on phones, forwarded and kept for years, and the person's details belong only in the
@@ -54,7 +54,7 @@ pub fn kind_for(referral: &Referral) -> Kind {
     }
 }
 
-/// A referral's reference, checked to have the shape `SP-XXXX-XXXX`, so that nothing else can
+/// A referral's reference, checked to have the shape of `SP-7K3M-Q9X2`, so that nothing else can
 /// ride in a subject line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference(String);

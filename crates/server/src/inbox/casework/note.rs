@@ -81,16 +81,7 @@ pub async fn form(
     client: Client,
     Path(reference): Path<String>,
 ) -> CaseResult {
-    visible::referral(&state, &viewer, &reference).await?;
-    visible::audit(
-        &state,
-        &viewer,
-        client,
-        AuditAction::ViewedReferral,
-        Some(&reference),
-        Some("note form".into()),
-    )
-    .await?;
+    visible::form_of(&state, &viewer, client, &reference, "note form").await?;
     Ok(render(
         StatusCode::OK,
         &NotePage::new(&viewer, &reference, "", None),

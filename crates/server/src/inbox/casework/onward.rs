@@ -87,16 +87,7 @@ pub async fn form(
     client: Client,
     Path(reference): Path<String>,
 ) -> CaseResult {
-    visible::referral(&state, &viewer, &reference).await?;
-    visible::audit(
-        &state,
-        &viewer,
-        client,
-        AuditAction::ViewedReferral,
-        Some(&reference),
-        Some("onward form".into()),
-    )
-    .await?;
+    visible::form_of(&state, &viewer, client, &reference, "onward form").await?;
     let kinds = state.config.casework.onward_kinds(&state.questionnaire);
     Ok(render(
         StatusCode::OK,

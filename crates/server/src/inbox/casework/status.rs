@@ -152,16 +152,7 @@ pub async fn form(
     client: Client,
     Path(reference): Path<String>,
 ) -> CaseResult {
-    let referral = visible::referral(&state, &viewer, &reference).await?;
-    visible::audit(
-        &state,
-        &viewer,
-        client,
-        AuditAction::ViewedReferral,
-        Some(&reference),
-        Some("status form".into()),
-    )
-    .await?;
+    let referral = visible::form_of(&state, &viewer, client, &reference, "status form").await?;
     let page = StatusPage::new(
         &viewer,
         &referral,

@@ -66,6 +66,28 @@ pub async fn referral(
     }
 }
 
+/// The referral `reference` for one of its forms, if the viewer may see it; opening the form is a
+/// view of the referral, audited as such with the form's name.
+pub async fn form_of(
+    state: &AppState,
+    viewer: &SignedIn,
+    client: Client,
+    reference: &str,
+    form: &'static str,
+) -> Result<StoredReferral, Refused> {
+    let found = self::referral(state, viewer, reference).await?;
+    audit(
+        state,
+        viewer,
+        client,
+        AuditAction::ViewedReferral,
+        Some(reference),
+        Some(form.into()),
+    )
+    .await?;
+    Ok(found)
+}
+
 /// The referrals a viewer's list may hold.
 pub fn scope(access: &Access) -> Scope {
     match access {

@@ -18,7 +18,6 @@ pub mod admin_account;
 pub mod admin_accounts;
 pub mod audit_log;
 pub mod enter_code;
-pub mod home;
 pub mod recovery_codes;
 pub mod set_password;
 pub mod set_up_authenticator;
