@@ -37,7 +37,7 @@ pub fn run(args: DemoAccountArgs) -> Result<(), String> {
             .map_err(|e| format!("could not create {}: {e}", folder.display()))?;
     }
     let store = store::open(&location, Create::IfMissing)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{}: {e}", location.described()))?;
     let made = block_on(make(store.as_ref(), email.clone(), &args.practice))??;
     let Some((password, secret)) = made else {
         println!("the demo account {} is there already", email.as_ref());
@@ -51,7 +51,7 @@ pub fn run(args: DemoAccountArgs) -> Result<(), String> {
     println!(
         "  signpost-server user totp-code --email {} --db {}",
         email.as_ref(),
-        path.display()
+        location.described()
     );
     Ok(())
 }

@@ -96,12 +96,12 @@ pub fn run(args: DemoDataArgs) -> Result<(), String> {
         std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     }
     let store = store::open(&location, Create::IfMissing)
-        .map_err(|e| format!("{}: {e}", args.db.path.display()))?;
+        .map_err(|e| format!("{}: {e}", location.described()))?;
     let made = block_on(fill(store.as_ref(), &args, OffsetDateTime::now_utc()))??;
     println!(
         "invented {made} referrals over {} months in {}",
         args.months,
-        args.db.path.display()
+        location.described()
     );
     Ok(())
 }

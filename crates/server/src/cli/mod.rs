@@ -110,8 +110,8 @@ fn check_reference(reference: &str) -> Result<(), String> {
 
 /// Opens a database that must already exist: a read command never leaves one behind a typo.
 fn open_existing(path: &Path) -> Result<Arc<dyn Store>, String> {
-    store::open(&Location::parse(path), Create::Never)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let location = Location::parse(path);
+    store::open(&location, Create::Never).map_err(|e| format!("{}: {e}", location.described()))
 }
 
 /// Runs one piece of the store's async work to its end, for a command that does one thing.

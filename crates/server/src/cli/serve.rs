@@ -116,8 +116,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         std::fs::create_dir_all(folder)
             .map_err(|e| format!("could not create {}: {e}", folder.display()))?;
     }
-    let store =
-        store::open(&location, Create::IfMissing).map_err(|e| format!("{}: {e}", db.display()))?;
+    let store = store::open(&location, Create::IfMissing)
+        .map_err(|e| format!("{}: {e}", location.described()))?;
     if !args.site.join("index.html").is_file() {
         tracing::warn!(site = %args.site.display(), "no index.html in the site folder; only the API will answer");
     }

@@ -115,7 +115,7 @@ fn add(args: AddArgs) -> Result<(), String> {
             .map_err(|e| format!("could not create {}: {e}", folder.display()))?;
     }
     let store = store::open(&location, Create::IfMissing)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{}: {e}", location.described()))?;
     let now = OffsetDateTime::now_utc();
     let added = block_on(manage::add(
         store.as_ref(),

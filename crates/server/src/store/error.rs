@@ -44,8 +44,6 @@ impl StdError for StoreError {
 #[derive(Debug)]
 pub enum OpenError {
     NotFound(PathBuf),
-    /// A location whose engine is recognised but not written yet.
-    Unsupported(&'static str),
     Engine(Source),
     Migration(Source),
     /// `PRAGMA journal_mode=WAL` answered with another mode (e.g. on a file system without
@@ -57,10 +55,6 @@ impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OpenError::NotFound(path) => write!(f, "there is no database at {}", path.display()),
-            OpenError::Unsupported(engine) => write!(
-                f,
-                "{engine} databases are not supported yet; give the path of a SQLite file"
-            ),
             OpenError::Engine(e) => write!(f, "could not open the database: {e}"),
             OpenError::Migration(e) => {
                 write!(f, "could not bring the database schema up to date: {e}")

@@ -1,9 +1,9 @@
 //! Storage behind one trait, [`Store`], so that routes, the command line and (later) the inbox
 //! never know which engine they talk to. The engine is chosen from the database's location when
-//! it is opened ([`open`]): a file path (or `sqlite:PATH`) is SQLite, today the only engine;
-//! `postgres://…` is recognised and refused until that engine is written.
+//! it is opened ([`open`]): a file path (or `sqlite:PATH`) is SQLite, the embedded default;
+//! `postgres://…` is PostgreSQL, for several instances on one database.
 //!
-//! Each engine keeps its own migrations beside it (`sqlite/migrations/`). The store knows nothing
+//! Each engine keeps its own migrations beside it (`sqlite/migrations/`, `postgres/migrations/`). The store knows nothing
 //! of HTTP: it answers with typed rows ([`rows`]) or a [`StoreError`].
 
 use std::path::{Path, PathBuf};
@@ -18,6 +18,7 @@ pub mod casework;
 pub mod error;
 pub mod evaluation;
 pub mod notifications;
+pub mod postgres;
 pub mod rows;
 pub mod sqlite;
 
@@ -27,6 +28,7 @@ pub use casework::Casework;
 pub use error::{OpenError, StoreError};
 pub use evaluation::Evaluation;
 pub use notifications::Notifications;
+pub use postgres::PgStore;
 pub use rows::{
     Answered, CheckinAnswer, LinkClosed, Lookup, NewCheckin, NewReferral, OpenCheckin, Purged,
     Receipt, Stored, StoredCheckin, StoredReferral,
@@ -105,8 +107,9 @@ pub trait Store: Audit + Accounts + Casework + Evaluation + Notifications + Send
 pub enum Location {
     /// A SQLite file: a plain path, or `sqlite:PATH`.
     Sqlite(PathBuf),
-    /// A PostgreSQL URI (`postgres://` or `postgresql://`): recognised, not yet kept.
-    Postgres,
+    /// A PostgreSQL URI (`postgres://` or `postgresql://`), as given: it may hold a password, so
+    /// it is shown only through [`Location::described`].
+    Postgres(String),
 }
 
 impl Location {
@@ -114,7 +117,7 @@ impl Location {
     pub fn parse(location: &Path) -> Location {
         let text = location.to_str().unwrap_or_default();
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            Location::Postgres
+            Location::Postgres(text.to_owned())
         } else if let Some(path) = text.strip_prefix("sqlite:") {
             Location::Sqlite(PathBuf::from(path.strip_prefix("//").unwrap_or(path)))
         } else {
@@ -126,7 +129,24 @@ impl Location {
     pub fn folder(&self) -> Option<&Path> {
         match self {
             Location::Sqlite(path) => path.parent().filter(|p| !p.as_os_str().is_empty()),
-            Location::Postgres => None,
+            Location::Postgres(_) => None,
+        }
+    }
+
+    /// The location as messages and logs may show it: a password in a URI is left out.
+    pub fn described(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => match url.split_once("://").and_then(|(scheme, rest)| {
+                let (credentials, server) = rest.split_once('@')?;
+                let user = credentials
+                    .split_once(':')
+                    .map_or(credentials, |(user, _)| user);
+                Some(format!("{scheme}://{user}@{server}"))
+            }) {
+                Some(shown) => shown,
+                None => url.clone(),
+            },
         }
     }
 }
@@ -150,7 +170,8 @@ pub fn open(location: &Location, create: Create) -> Result<Arc<dyn Store>, OpenE
             };
             Ok(Arc::new(store))
         }
-        Location::Postgres => Err(OpenError::Unsupported("PostgreSQL")),
+        // PostgreSQL makes no database: an administrator creates it (and its role) first.
+        Location::Postgres(url) => Ok(Arc::new(PgStore::open(url)?)),
     }
 }
 
@@ -175,7 +196,7 @@ mod tests {
         );
         assert_eq!(
             Location::parse(Path::new("postgres://signpost@db/signpost")),
-            Location::Postgres
+            Location::Postgres("postgres://signpost@db/signpost".into())
         );
         assert_eq!(
             Location::parse(Path::new("data/signpost.db")).folder(),
@@ -185,12 +206,10 @@ mod tests {
     }
 
     #[test]
-    fn a_postgres_location_is_refused_until_its_engine_exists() {
-        let refused = open(&Location::Postgres, Create::IfMissing).err().unwrap();
-        assert!(matches!(refused, OpenError::Unsupported("PostgreSQL")));
-        assert!(
-            refused.to_string().contains("not supported yet"),
-            "{refused}"
-        );
+    fn a_password_in_a_postgres_location_is_never_shown() {
+        let location = Location::parse(Path::new("postgres://signpost:s3cret@db:5432/signpost"));
+        assert_eq!(location.described(), "postgres://signpost@db:5432/signpost");
+        let plain = Location::parse(Path::new("postgresql://db/signpost"));
+        assert_eq!(plain.described(), "postgresql://db/signpost");
     }
 }
