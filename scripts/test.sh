@@ -6,11 +6,23 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 
-echo "== native tests (signpost-core, signpost-server, the widget's reducer)"
+# A throwaway PostgreSQL for the second engine's tests, in a folder of its own on a free port,
+# stopped and deleted however this script ends. Each test makes a database of its own in it.
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/signpost-pg.XXXXXX")
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+echo "== starting a throwaway PostgreSQL"
+SIGNPOST_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir")
+export SIGNPOST_TEST_POSTGRES SIGNPOST_REQUIRE_POSTGRES=1
+
+echo "== native tests (signpost-core, signpost-server, the widget's reducer), the store on SQLite"
 cargo test --workspace --quiet
+
 # The follow-up build (no `referral` feature) must build and pass its own tests too, and so must
 # its page drawn ahead of time for embed.js (`prerender`, src/prerender.rs).
 cargo test --quiet -p signpost-widget --no-default-features --features prerender
+
+echo "== the service's API and inbox suite again, the store on PostgreSQL"
+SIGNPOST_TEST_ENGINE=postgres cargo test --quiet -p signpost-server --test api
 
 echo "== wasm component tests in headless Chromium"
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \

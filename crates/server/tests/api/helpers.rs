@@ -1,4 +1,8 @@
-//! A fresh service for each test: its own SQLite file and site folder in a temporary directory.
+//! A fresh service for each test: its own database and site folder in a temporary directory.
+//!
+//! The database is a SQLite file in that directory, or, when `SIGNPOST_TEST_ENGINE=postgres`,
+//! a PostgreSQL database of the test's own on the server in `SIGNPOST_TEST_POSTGRES`
+//! (`scripts/test.sh` runs the suite both ways). [`TestDb`] says which.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -18,7 +22,8 @@ use signpost_core::{
 };
 use signpost_server::followup;
 use signpost_server::http::rate_limit::{Quota, RateLimits};
-use signpost_server::store::{SqliteStore, Store, StoredReferral};
+use signpost_server::store::postgres::testing::TestDatabase;
+use signpost_server::store::{self, Create, Location, Store, StoredReferral};
 use signpost_server::token::Token;
 use signpost_server::wellbeing::Wellbeing;
 use signpost_server::{app, AppState, Config};
@@ -30,8 +35,66 @@ pub const FIXTURES: &str = concat!(
     "/../../tests/fixtures/referrals"
 );
 
+/// The engine the suite runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Which engine this run of the suite is on (`SIGNPOST_TEST_ENGINE`, SQLite unless it says
+/// `postgres`).
+pub fn engine() -> Engine {
+    match std::env::var("SIGNPOST_TEST_ENGINE").as_deref() {
+        Ok("postgres") => Engine::Postgres,
+        Ok("sqlite") | Err(_) => Engine::Sqlite,
+        Ok(other) => panic!("SIGNPOST_TEST_ENGINE is sqlite or postgres, not {other}"),
+    }
+}
+
+/// A test's database: where it is, as `--db` takes it, and (on PostgreSQL) the database itself,
+/// dropped with this.
+pub struct TestDb {
+    location: PathBuf,
+    _postgres: Option<TestDatabase>,
+}
+
+impl TestDb {
+    /// A fresh database for a test whose files are in `dir`: `dir/signpost.db` on SQLite (not yet
+    /// created), a new empty database on PostgreSQL.
+    pub fn new(dir: &Path) -> TestDb {
+        match engine() {
+            Engine::Sqlite => TestDb {
+                location: dir.join("signpost.db"),
+                _postgres: None,
+            },
+            Engine::Postgres => {
+                let server = std::env::var("SIGNPOST_TEST_POSTGRES")
+                    .expect("SIGNPOST_TEST_ENGINE=postgres needs SIGNPOST_TEST_POSTGRES");
+                let database = TestDatabase::create(&server);
+                TestDb {
+                    location: PathBuf::from(database.url()),
+                    _postgres: Some(database),
+                }
+            }
+        }
+    }
+
+    /// What `--db` is given: the file's path, or the database's URL.
+    pub fn location(&self) -> &Path {
+        &self.location
+    }
+
+    /// Opens (and migrates) it as the service would.
+    pub fn open(&self) -> Arc<dyn Store> {
+        store::open(&Location::parse(&self.location), Create::IfMissing)
+            .expect("the database opens")
+    }
+}
+
 pub struct TestApp {
     pub dir: TempDir,
+    db: Arc<TestDb>,
     pub router: Router,
     store: Arc<dyn Store>,
     config: Config,
@@ -66,14 +129,13 @@ impl TestApp {
         let mut config = Config::new(site);
         config.rate_limits = no_suite_reaches();
         adjust(&mut config);
-        Self::open(dir, config, questionnaire)
+        let db = Arc::new(TestDb::new(dir.path()));
+        Self::open(dir, db, config, questionnaire)
     }
 
-    /// Opens (and migrates) `dir/signpost.db` and builds the service on it.
-    fn open(dir: TempDir, config: Config, questionnaire: Questionnaire) -> Self {
-        let store: Arc<dyn Store> = Arc::new(
-            SqliteStore::open(&dir.path().join("signpost.db")).expect("the database opens"),
-        );
+    /// Opens (and migrates) the test's database and builds the service on it.
+    fn open(dir: TempDir, db: Arc<TestDb>, config: Config, questionnaire: Questionnaire) -> Self {
+        let store = db.open();
         let router = app(AppState::new(
             Arc::clone(&store),
             config.clone(),
@@ -81,6 +143,7 @@ impl TestApp {
         ));
         TestApp {
             dir,
+            db,
             router,
             store,
             config,
@@ -88,8 +151,9 @@ impl TestApp {
         }
     }
 
+    /// Where the database is, as `--db` takes it: a file, or a PostgreSQL URL.
     pub fn db_path(&self) -> PathBuf {
-        self.dir.path().join("signpost.db")
+        self.db.location().to_owned()
     }
 
     pub fn config(&self) -> &Config {
@@ -100,11 +164,12 @@ impl TestApp {
         &self.config.site_dir
     }
 
-    /// Drops the app and its connection, then opens the same database file again, as a restart
-    /// of the service would.
+    /// Drops the app and its connection, then opens the same database again, as a restart of
+    /// the service would.
     pub fn restart(self) -> Self {
         let TestApp {
             dir,
+            db,
             router,
             store,
             config,
@@ -112,7 +177,7 @@ impl TestApp {
         } = self;
         drop(router);
         drop(store);
-        Self::open(dir, config, questionnaire)
+        Self::open(dir, db, config, questionnaire)
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
@@ -132,20 +197,20 @@ impl TestApp {
 
     /// Every referral in the database, read through a connection of the test's own.
     pub fn stored(&self) -> Vec<StoredRow> {
-        let conn = rusqlite::Connection::open(self.db_path()).unwrap();
-        let mut statement = conn
-            .prepare("SELECT reference, idempotency_key, body_sha256 FROM referrals")
-            .unwrap();
-        let rows = statement
-            .query_map([], |row| {
-                Ok(StoredRow {
-                    reference: row.get(0)?,
-                    idempotency_key: row.get(1)?,
-                    body_sha256: row.get(2)?,
-                })
-            })
-            .unwrap();
-        rows.map(Result::unwrap).collect()
+        sql_rows(
+            self.db.location(),
+            "SELECT reference, idempotency_key, body_sha256 FROM referrals",
+        )
+        .into_iter()
+        .map(|row| {
+            let mut row = row.into_iter().map(Option::unwrap);
+            StoredRow {
+                reference: row.next().unwrap(),
+                idempotency_key: row.next().unwrap(),
+                body_sha256: row.next().unwrap(),
+            }
+        })
+        .collect()
     }
 
     pub async fn find(&self, reference: &str) -> Option<StoredReferral> {
@@ -189,6 +254,66 @@ impl TestApp {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
         format!("http://{addr}")
+    }
+}
+
+/// Runs `sql` on the database at `location` through a connection of the test's own (SQLite or
+/// PostgreSQL), each column read as text (NULL as `None`): what a test checks the store against.
+pub fn sql_rows(location: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    match Location::parse(location) {
+        Location::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            let mut statement = conn.prepare(sql).unwrap();
+            let columns = statement.column_count();
+            let rows = statement
+                .query_map([], |row| {
+                    (0..columns)
+                        .map(|i| {
+                            Ok(match row.get::<_, rusqlite::types::Value>(i)? {
+                                rusqlite::types::Value::Null => None,
+                                rusqlite::types::Value::Integer(n) => Some(n.to_string()),
+                                rusqlite::types::Value::Real(x) => Some(x.to_string()),
+                                rusqlite::types::Value::Text(t) => Some(t),
+                                rusqlite::types::Value::Blob(b) => {
+                                    Some(String::from_utf8_lossy(&b).into_owned())
+                                }
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap();
+            rows.map(Result::unwrap).collect()
+        }
+        Location::Postgres(url) => {
+            // The simple-query protocol answers every column as text, whatever its type.
+            let sql = sql.to_owned();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                        .await
+                        .unwrap();
+                    tokio::spawn(connection);
+                    let messages = client.simple_query(&sql).await.unwrap();
+                    messages
+                        .into_iter()
+                        .filter_map(|message| match message {
+                            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                                (0..row.len())
+                                    .map(|i| row.get(i).map(str::to_owned))
+                                    .collect(),
+                            ),
+                            _ => None,
+                        })
+                        .collect()
+                })
+            })
+            .join()
+            .unwrap()
+        }
     }
 }
 

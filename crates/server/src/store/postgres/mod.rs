@@ -34,8 +34,8 @@ mod migrations;
 mod notifications;
 mod referrals;
 mod retention;
-#[cfg(test)]
-pub(crate) mod testing;
+#[doc(hidden)]
+pub mod testing;
 
 /// How many connections one instance holds at most. The service's own work is short statements;
 /// PostgreSQL's default allows 100 connections, enough for several instances at this size.

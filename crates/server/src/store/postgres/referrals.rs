@@ -125,7 +125,7 @@ pub async fn find(
     let row = db
         .query_opt(
             "SELECT reference, received_at, status, channel, practice, language, consent_version,
-                    consent_purposes::text, consented_at, body::text, questionnaire_id,
+                    consent_purposes, consented_at, body, questionnaire_id,
                     questionnaire_version, wellbeing_instrument, wellbeing_items, wellbeing_score,
                     wellbeing_raw, organisation
              FROM referrals WHERE reference = $1",

@@ -1,5 +1,8 @@
 -- The whole schema as SQLite's migrations 0001-0008 left it, in PostgreSQL's own types: times
--- are timestamptz, JSON is jsonb, integers are bigint (Rust's i64), secrets bytea, flags boolean.
+-- are timestamptz, integers bigint (Rust's i64), secrets bytea, flags boolean, item responses
+-- jsonb. A referral's body and consent purposes stay text holding JSON: they are kept byte for
+-- byte as the service wrote them (jsonb would reorder the keys of the canonical form), and are
+-- read as jsonb (`body::jsonb`) where a statement looks inside.
 -- Every CHECK of the SQLite schema is here too, so both engines refuse the same rows; the comments
 -- on what each table is for are in ../../sqlite/migrations/, and are not repeated.
 --
@@ -17,9 +20,9 @@ CREATE TABLE referrals (
     channel               text NOT NULL CHECK (channel IN ('self', 'assisted')),
     language              text NOT NULL,
     consent_version       text NOT NULL,
-    consent_purposes      jsonb NOT NULL CHECK (jsonb_typeof(consent_purposes) = 'array'),
+    consent_purposes      text NOT NULL CHECK (jsonb_typeof(consent_purposes::jsonb) = 'array'),
     consented_at          timestamptz NOT NULL,
-    body                  jsonb NOT NULL,
+    body                  text NOT NULL CHECK (jsonb_typeof(body::jsonb) = 'object'),
     questionnaire_id      text,
     questionnaire_version text
         CHECK ((questionnaire_id IS NULL) = (questionnaire_version IS NULL)),
@@ -39,11 +42,11 @@ CREATE TABLE referrals (
     -- The list's safety flags, read from the answers as stored (SQLite's are VIRTUAL; here they
     -- are STORED, written once with the row, since a referral's body never changes).
     urgent         boolean GENERATED ALWAYS AS
-                   ((body #>> '{answers,urgent}') IS NOT DISTINCT FROM 'yes') STORED,
+                   ((body::jsonb #>> '{answers,urgent}') IS NOT DISTINCT FROM 'yes') STORED,
     unsafe_at_home boolean GENERATED ALWAYS AS
-                   ((body #>> '{answers,safe_to_contact_at_home}') IS NOT DISTINCT FROM 'no') STORED,
+                   ((body::jsonb #>> '{answers,safe_to_contact_at_home}') IS NOT DISTINCT FROM 'no') STORED,
     no_voicemail   boolean GENERATED ALWAYS AS
-                   ((body #>> '{answers,safe_voicemail}') IS NOT DISTINCT FROM 'no') STORED,
+                   ((body::jsonb #>> '{answers,safe_voicemail}') IS NOT DISTINCT FROM 'no') STORED,
     CHECK ((wellbeing_instrument IS NULL) = (wellbeing_items IS NULL)
        AND (wellbeing_items IS NULL) = (wellbeing_score IS NULL)
        AND (wellbeing_score IS NULL) = (wellbeing_raw IS NULL)),
@@ -87,10 +90,10 @@ CREATE INDEX referral_needs_referral_id ON referral_needs (referral_id);
 
 CREATE FUNCTION referral_needs_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF jsonb_typeof(NEW.body #> '{answers,needs}') = 'array' THEN
+    IF jsonb_typeof(NEW.body::jsonb #> '{answers,needs}') = 'array' THEN
         INSERT INTO referral_needs (referral_id, need)
             SELECT NEW.id, n.value #>> '{}'
-            FROM jsonb_array_elements(NEW.body #> '{answers,needs}') AS n (value)
+            FROM jsonb_array_elements(NEW.body::jsonb #> '{answers,needs}') AS n (value)
             WHERE jsonb_typeof(n.value) = 'string'
             ON CONFLICT DO NOTHING;
     END IF;
