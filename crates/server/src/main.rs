@@ -11,7 +11,11 @@ fn main() -> ExitCode {
     // Logs go to stderr: stdout carries only what a script reads (the listening line, JSON).
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info"))
+                // Whatever RUST_LOG says: the PostgreSQL client's debug lines print every
+                // statement's parameters, which are what people told us.
+                .add_directive("tokio_postgres=info".parse().expect("a valid directive")),
         )
         .with_writer(std::io::stderr)
         .init();

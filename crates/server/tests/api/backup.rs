@@ -1,6 +1,8 @@
 //! `backup --to FILE` under load (issue 13): while 16 clients keep sending referrals, a backup is
 //! taken of the live database; restored (the service started on the copy), it holds every
-//! referral acknowledged before the backup began, each under the reference it was given.
+//! referral acknowledged before the backup began, each under the reference it was given. On
+//! SQLite the copy is a database file; on PostgreSQL a `pg_dump` archive, restored with
+//! `pg_restore` into a new database, as README says.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -8,14 +10,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cli::serve;
-use crate::helpers::valid_fixture;
+use crate::helpers::{engine, sql_rows, valid_fixture, Engine, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_signpost-server");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_taken_under_load_restores_every_acknowledged_referral() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("signpost.db");
+    let test_db = TestDb::new(dir.path());
+    let db = test_db.location().to_owned();
     let backup = dir.path().join("backup.db");
     let body = valid_fixture().text;
     let (mut child, base) = serve(|command| {
@@ -102,23 +105,41 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_referral() {
     child.wait().unwrap();
 
     // Restore: the service started on the copy finds every referral acknowledged before it.
+    let restored_db = match engine() {
+        Engine::Sqlite => None,
+        Engine::Postgres => {
+            let into = TestDb::new(dir.path());
+            let restore = Command::new("pg_restore")
+                .args(["--no-owner", "--exit-on-error", "--dbname"])
+                .arg(into.location())
+                .arg(&backup)
+                .output()
+                .unwrap();
+            assert!(
+                restore.status.success(),
+                "{}",
+                String::from_utf8_lossy(&restore.stderr)
+            );
+            Some(into)
+        }
+    };
+    let restored_at = restored_db
+        .as_ref()
+        .map_or(backup.clone(), |db| db.location().to_owned());
     let (mut restored, base) = serve(|command| {
         command
             .arg("--db")
-            .arg(&backup)
+            .arg(&restored_at)
             .arg("--site")
             .arg("no-site");
     });
-    let conn = rusqlite::Connection::open(&backup).unwrap();
+    let stored: BTreeMap<String, String> =
+        sql_rows(&restored_at, "SELECT idempotency_key, reference FROM referrals")
+            .into_iter()
+            .map(|row| (row[0].clone().unwrap(), row[1].clone().unwrap()))
+            .collect();
     for (key, reference) in &before {
-        let stored: String = conn
-            .query_row(
-                "SELECT reference FROM referrals WHERE idempotency_key = ?1",
-                [key],
-                |row| row.get(0),
-            )
-            .unwrap_or_else(|e| panic!("{key} missing from the backup: {e}"));
-        assert_eq!(&stored, reference);
+        assert_eq!(stored.get(key), Some(reference), "{key} missing from the backup");
     }
     let (key, reference) = before.iter().next().unwrap();
     let replay = client

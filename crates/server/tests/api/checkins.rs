@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use signpost_core::{Checkin, Instrument, RawCheckin};
 use signpost_server::api::MAX_JSON_BODY_BYTES;
 use signpost_server::followup::{self, IssueError};
-use signpost_server::store::{Answered, CheckinAnswer, LinkClosed, Lookup, SqliteStore, Store};
+use signpost_server::store::{Answered, CheckinAnswer, LinkClosed, Lookup};
 use signpost_server::token::TokenHash;
 use signpost_server::wellbeing::Wellbeing;
 use time::format_description::well_known::Rfc3339;
@@ -54,28 +54,10 @@ async fn skipped_referral_with_link(app: &TestApp) -> (String, String) {
 
 /// Every check-in row, every column as text, read through a connection of the test's own.
 fn checkin_rows(app: &TestApp) -> Vec<Vec<Option<String>>> {
-    let conn = rusqlite::Connection::open(app.db_path()).unwrap();
-    let mut statement = conn
-        .prepare(
-            "SELECT id, referral_id, token_sha256, instrument, created_at, expires_at, used_at,
-                    items, CAST(score AS TEXT), CAST(raw AS TEXT), language FROM checkins",
-        )
-        .unwrap();
-    let rows = statement
-        .query_map([], |row| {
-            (0..11)
-                .map(|i| {
-                    row.get::<_, Option<rusqlite::types::Value>>(i).map(|v| {
-                        v.map(|v| match v {
-                            rusqlite::types::Value::Text(t) => t,
-                            other => format!("{other:?}"),
-                        })
-                    })
-                })
-                .collect()
-        })
-        .unwrap();
-    rows.map(Result::unwrap).collect()
+    app.sql(
+        "SELECT id, referral_id, token_sha256, instrument, created_at, expires_at, used_at,
+                items, CAST(score AS TEXT), CAST(raw AS TEXT), language FROM checkins ORDER BY id",
+    )
 }
 
 fn answered_count(app: &TestApp) -> usize {
@@ -86,13 +68,10 @@ fn answered_count(app: &TestApp) -> usize {
 }
 
 fn set_expires_at(app: &TestApp, token: &str, expires_at: &str) {
-    let conn = rusqlite::Connection::open(app.db_path()).unwrap();
-    let changed = conn
-        .execute(
-            "UPDATE checkins SET expires_at = ?1 WHERE token_sha256 = ?2",
-            [expires_at, TokenHash::of(token).as_str()],
-        )
-        .unwrap();
+    let changed = app.sql_execute(&format!(
+        "UPDATE checkins SET expires_at = '{expires_at}' WHERE token_sha256 = '{}'",
+        TokenHash::of(token).as_str()
+    ));
     assert_eq!(changed, 1);
 }
 
@@ -431,7 +410,7 @@ fn two_connections_racing_store_one() {
     let barrier = Arc::new(Barrier::new(2));
     let threads: Vec<_> = (0..2u8)
         .map(|i| {
-            let store = SqliteStore::open(&app.db_path()).unwrap();
+            let store = app.another_store();
             let barrier = Arc::clone(&barrier);
             let hash = hash.clone();
             std::thread::spawn(move || {

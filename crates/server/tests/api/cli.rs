@@ -144,8 +144,9 @@ async fn serve_then_show_the_stored_referral_then_stop() {
 #[test]
 fn show_fails_plainly_for_an_unknown_reference_or_database() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("signpost.db");
-    signpost_server::store::SqliteStore::open(&db).unwrap();
+    let test_db = crate::helpers::TestDb::new(dir.path());
+    test_db.open();
+    let db = test_db.location().to_owned();
 
     let unknown = show("SP-2345-6789", &db);
     assert_eq!(unknown.status.code(), Some(1));
@@ -315,8 +316,9 @@ async fn checkin_create_prints_a_link_whose_token_opens_the_check_in() {
 #[test]
 fn checkin_create_fails_plainly_for_an_unknown_reference_or_bad_flags() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("signpost.db");
-    signpost_server::store::SqliteStore::open(&db).unwrap();
+    let test_db = crate::helpers::TestDb::new(dir.path());
+    test_db.open();
+    let db = test_db.location().to_owned();
 
     let unknown = checkin_create(&db, &["--reference", "SP-2345-6789"]);
     assert_eq!(unknown.status.code(), Some(1));

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::cli::serve;
-use crate::helpers::valid_fixture;
+use crate::helpers::{sql_rows, valid_fixture, TestDb};
 
 const CLIENTS: usize = 24;
 
@@ -30,7 +30,8 @@ async fn send(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_referral_survives_a_kill_9_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("signpost.db");
+    let test_db = TestDb::new(dir.path());
+    let db = test_db.location().to_owned();
     let body = valid_fixture().text;
     let start = |db: &std::path::Path| {
         let db = db.to_owned();
@@ -86,18 +87,12 @@ async fn every_acknowledged_referral_survives_a_kill_9_exactly_once() {
     assert!(acknowledged.len() >= 200);
 
     let (mut child, base) = start(&db);
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let stored: BTreeMap<String, String> = conn
-        .prepare("SELECT idempotency_key, reference FROM referrals")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let rows: i64 = conn
-        .query_row("SELECT count(*) FROM referrals", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(rows as usize, stored.len(), "one row per key");
+    let rows = sql_rows(&db, "SELECT idempotency_key, reference FROM referrals");
+    let stored: BTreeMap<String, String> = rows
+        .iter()
+        .map(|row| (row[0].clone().unwrap(), row[1].clone().unwrap()))
+        .collect();
+    assert_eq!(rows.len(), stored.len(), "one row per key");
     eprintln!(
         "kill -9 after {} acknowledged: {} stored (the rest were in flight, never acknowledged)",
         acknowledged.len(),
@@ -135,14 +130,11 @@ async fn every_acknowledged_referral_survives_a_kill_9_exactly_once() {
         b.unwrap().json().await.unwrap(),
     );
     assert_eq!(a["reference"], b["reference"], "{a} {b}");
-    let twice: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM referrals WHERE idempotency_key = 'durability-twice'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(twice, 1);
+    let twice = sql_rows(
+        &db,
+        "SELECT count(*) FROM referrals WHERE idempotency_key = 'durability-twice'",
+    );
+    assert_eq!(twice[0][0].as_deref(), Some("1"));
 
     child.kill().unwrap();
     child.wait().unwrap();

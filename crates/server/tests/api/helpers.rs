@@ -221,6 +221,21 @@ impl TestApp {
         self.store.as_ref()
     }
 
+    /// Another store on the same database, as a second process or instance would open it.
+    pub fn another_store(&self) -> Arc<dyn Store> {
+        self.db.open()
+    }
+
+    /// Rows of `sql` on the test's database ([`sql_rows`]).
+    pub fn sql(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        sql_rows(self.db.location(), sql)
+    }
+
+    /// Runs a statement that changes rows on the test's database; how many it changed.
+    pub fn sql_execute(&self, sql: &str) -> u64 {
+        sql_execute(self.db.location(), sql)
+    }
+
     /// POSTs a referral body that must be accepted, and returns its reference.
     pub async fn refer(&self, key: &str, body: &Value) -> String {
         let response = self.post_referral(key, body.to_string()).await;
@@ -258,13 +273,26 @@ impl TestApp {
 }
 
 /// Runs `sql` on the database at `location` through a connection of the test's own (SQLite or
-/// PostgreSQL), each column read as text (NULL as `None`): what a test checks the store against.
+/// PostgreSQL), each column read as text (NULL as `None`; a PostgreSQL time as
+/// `clock::timestamp` writes it, as SQLite holds it): what a test checks the store against.
 pub fn sql_rows(location: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    run_sql(location, sql).0
+}
+
+/// Runs a statement that changes rows, as [`sql_rows`] does; how many it changed.
+pub fn sql_execute(location: &Path, sql: &str) -> u64 {
+    run_sql(location, sql).1
+}
+
+fn run_sql(location: &Path, sql: &str) -> (Vec<Vec<Option<String>>>, u64) {
     match Location::parse(location) {
         Location::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).unwrap();
             let mut statement = conn.prepare(sql).unwrap();
             let columns = statement.column_count();
+            if columns == 0 {
+                return (Vec::new(), statement.execute([]).unwrap() as u64);
+            }
             let rows = statement
                 .query_map([], |row| {
                     (0..columns)
@@ -282,38 +310,50 @@ pub fn sql_rows(location: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
                         .collect()
                 })
                 .unwrap();
-            rows.map(Result::unwrap).collect()
+            (rows.map(Result::unwrap).collect(), 0)
         }
         Location::Postgres(url) => {
             // The simple-query protocol answers every column as text, whatever its type.
-            let sql = sql.to_owned();
+            let sql = format!("SET TIME ZONE 'UTC'; {sql}");
             std::thread::spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .unwrap();
                 runtime.block_on(async {
-                    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                        .await
-                        .unwrap();
+                    let (client, connection) =
+                        tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
                     tokio::spawn(connection);
-                    let messages = client.simple_query(&sql).await.unwrap();
-                    messages
-                        .into_iter()
-                        .filter_map(|message| match message {
-                            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                    let (mut rows, mut changed) = (Vec::new(), 0);
+                    for message in client.simple_query(&sql).await.unwrap() {
+                        match message {
+                            tokio_postgres::SimpleQueryMessage::Row(row) => rows.push(
                                 (0..row.len())
-                                    .map(|i| row.get(i).map(str::to_owned))
+                                    .map(|i| row.get(i).map(as_stored_time))
                                     .collect(),
                             ),
-                            _ => None,
-                        })
-                        .collect()
+                            tokio_postgres::SimpleQueryMessage::CommandComplete(n) => changed = n,
+                            _ => {}
+                        }
+                    }
+                    (rows, changed)
                 })
             })
             .join()
             .unwrap()
         }
+    }
+}
+
+/// PostgreSQL's text for a UTC timestamptz (`2026-12-02 10:00:00.12+00`) as SQLite holds times
+/// (`2026-12-02T10:00:00.120Z`); any other text as it is.
+fn as_stored_time(text: &str) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]]+00"
+    );
+    match time::PrimitiveDateTime::parse(text, format) {
+        Ok(at) => signpost_server::clock::timestamp(at.assume_utc()),
+        Err(_) => text.to_owned(),
     }
 }
 

@@ -17,7 +17,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_signpost-server");
 #[tokio::test]
 async fn nothing_about_a_person_reaches_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("signpost.db");
+    let test_db = crate::helpers::TestDb::new(dir.path());
+    let db = test_db.location().to_owned();
     let (mut child, base, mut log) = serve_with_log(|command| {
         command
             .arg("--db")

@@ -14,11 +14,13 @@ use serde_json::Value;
 use signpost_core::default_questionnaire;
 use signpost_server::inbox::paths;
 use signpost_server::notify::{self, NotifyArgs, NotifySettings, SmtpMailer, Worker};
-use signpost_server::store::{SqliteStore, Store};
+use signpost_server::store::Store;
 use signpost_server::{app, AppState, Config};
 use tempfile::TempDir;
 
-use crate::helpers::{fixtures, personal_data, referral_request, send_to, Fixture, TestResponse};
+use crate::helpers::{
+    fixtures, personal_data, referral_request, send_to, sql_rows, Fixture, TestDb, TestResponse,
+};
 use crate::notify::{
     args, assert_nothing_about_the_person, checked, worker_settings, EVERY_OTHER_TEAM, INBOX,
     PRACTICE_TEAM,
@@ -31,6 +33,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_signpost-server");
 /// (with quick retries, so a test sees several attempts in a fraction of a second).
 struct NotifyingApp {
     dir: TempDir,
+    db: TestDb,
     router: Router,
     worker: Worker,
 }
@@ -38,8 +41,8 @@ struct NotifyingApp {
 impl NotifyingApp {
     fn start(settings: NotifySettings) -> NotifyingApp {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::open(&dir.path().join("signpost.db")).unwrap());
+        let db = TestDb::new(dir.path());
+        let store: Arc<dyn Store> = db.open();
         let worker = worker_settings(&settings);
         let mailer = SmtpMailer::new(&settings.smtp).unwrap();
         let notifier = notify::Notifier::new(settings, worker.wake.clone());
@@ -53,6 +56,7 @@ impl NotifyingApp {
         let worker = notify::spawn(store, mailer, worker);
         NotifyingApp {
             dir,
+            db,
             router,
             worker,
         }
@@ -72,19 +76,17 @@ impl NotifyingApp {
 
     /// `(reference, kind, attempts, sent)` of each queued email, oldest first.
     fn outbox(&self) -> Vec<(String, String, u32, bool)> {
-        let conn = rusqlite::Connection::open(self.dir.path().join("signpost.db")).unwrap();
-        let mut statement = conn
-            .prepare(
-                "SELECT r.reference, n.kind, n.attempts, n.sent_at IS NOT NULL
-                   FROM notifications n JOIN referrals r ON r.id = n.referral_id ORDER BY n.id",
-            )
-            .unwrap();
-        let rows = statement
-            .query_map([], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })
-            .unwrap();
-        rows.map(Result::unwrap).collect()
+        sql_rows(
+            self.db.location(),
+            "SELECT r.reference, n.kind, n.attempts, CASE WHEN n.sent_at IS NULL THEN 0 ELSE 1 END
+               FROM notifications n JOIN referrals r ON r.id = n.referral_id ORDER BY n.id",
+        )
+        .into_iter()
+        .map(|row| {
+            let text = |i: usize| row[i].clone().unwrap();
+            (text(0), text(1), text(2).parse().unwrap(), text(3) == "1")
+        })
+        .collect()
     }
 
     /// Stops the worker: every send it began is finished and recorded.
@@ -246,9 +248,10 @@ async fn serve_sends_through_its_own_flags_logs_a_practice_without_a_team_by_ref
     let dir = tempfile::tempdir().unwrap();
     // Only practice 43210 has a team: gla-east's referrals are stored and nobody is emailed.
     let NotifyArgs { from, .. } = args(sink.port());
+    let db = TestDb::new(dir.path());
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(dir.path().join("signpost.db"))
+        .arg(db.location())
         .arg("--site")
         .arg(dir.path().join("no-site"))
         .args(["--notify-team", &format!("43210={PRACTICE_TEAM}")])

@@ -95,22 +95,17 @@ async fn export_holds_everything_and_erase_leaves_only_an_audit_entry() {
         .unwrap()
         .is_empty());
     assert!(app.find(&other).await.is_some(), "only that referral");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let orphans: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM checkins WHERE referral_id NOT IN (SELECT id FROM referrals)",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(orphans, 0);
-    let left: Vec<(String, Option<String>)> = conn
-        .prepare("SELECT action, detail FROM audit_log WHERE reference = ?1 ORDER BY id")
-        .unwrap()
-        .query_map([&reference], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let orphans = app.sql(
+        "SELECT count(*) FROM checkins WHERE referral_id NOT IN (SELECT id FROM referrals)",
+    );
+    assert_eq!(orphans[0][0].as_deref(), Some("0"));
+    let left: Vec<(String, Option<String>)> = app
+        .sql(&format!(
+            "SELECT action, detail FROM audit_log WHERE reference = '{reference}' ORDER BY id"
+        ))
+        .into_iter()
+        .map(|row| (row[0].clone().unwrap(), row[1].clone()))
+        .collect();
     assert_eq!(
         left,
         [

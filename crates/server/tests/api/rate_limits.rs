@@ -14,7 +14,6 @@ use signpost_core::default_questionnaire;
 use signpost_server::http::client_address::ClientAddressPolicy;
 use signpost_server::http::rate_limit::{self, Quota, RateLimits};
 use signpost_server::inbox::paths;
-use signpost_server::store::SqliteStore;
 use signpost_server::{AppState, Config};
 
 use crate::cli::serve;
@@ -233,7 +232,8 @@ async fn the_sign_in_layer_answers_the_inbox_page_and_limits_only_what_it_is_giv
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::new(dir.path().join("site"));
     config.rate_limits.sign_in = quota("2/1m");
-    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("db")).unwrap());
+    let db = crate::helpers::TestDb::new(dir.path());
+    let store = db.open();
     let state = AppState::new(store, config, default_questionnaire());
     let router: Router = Router::new()
         .route(

@@ -43,13 +43,9 @@ async fn a_purge_deletes_only_what_is_past_its_time_and_audits_the_counts() {
     app.issue_checkin(&old, 30).await;
     close(&app, &old, now - Duration::days(3 * 365)).await;
     close(&app, &recent, now - Duration::days(365)).await;
-    rusqlite::Connection::open(app.db_path())
-        .unwrap()
-        .execute(
-            "UPDATE referrals SET status = 'closed' WHERE reference = ?1",
-            [&unknown_close],
-        )
-        .unwrap();
+    app.sql_execute(&format!(
+        "UPDATE referrals SET status = 'closed' WHERE reference = '{unknown_close}'"
+    ));
     app.issue_checkin(&recent, 0).await; // expired unused: deleted
     let answered = app.issue_checkin(&recent, 30).await; // used: kept
     let response = app
@@ -111,8 +107,9 @@ async fn a_purge_deletes_only_what_is_past_its_time_and_audits_the_counts() {
 #[test]
 fn the_purge_command_reports_its_counts_and_refuses_a_retention_too_short() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("signpost.db");
-    signpost_server::store::SqliteStore::open(&db).unwrap();
+    let test_db = crate::helpers::TestDb::new(dir.path());
+    test_db.open();
+    let db = test_db.location().to_owned();
     let output = Command::new(BIN)
         .arg("purge")
         .arg("--db")
