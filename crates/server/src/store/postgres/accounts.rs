@@ -636,3 +636,517 @@ impl Accounts for PgStore {
             .await?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::inbox::auth::password::{self, NewPassword};
+    use crate::inbox::auth::recovery;
+    use crate::inbox::auth::token::SecretToken;
+    use crate::inbox::auth::users::SET_PASSWORD_LINK_VALIDITY;
+    use crate::store::postgres::testing;
+    use crate::store::Store;
+
+    /// How many requests each race sends at once: as many as one instance's pool holds.
+    const RACERS: usize = super::super::POOL_SIZE;
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH + Duration::days(20_000)
+    }
+
+    async fn invited(store: &PgStore, email: &str) -> (UserId, SecretToken) {
+        let (token, link) =
+            SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        let practices = Practices::new([
+            PracticeCode::parse("43210").unwrap(),
+            PracticeCode::parse("gla-east").unwrap(),
+        ])
+        .unwrap();
+        let new = NewAccount {
+            email: AccountEmail::parse(email).unwrap(),
+            access: Access::LinkWorker { practices },
+            created_at: now(),
+        };
+        let Added::Added(id) = store.add_account(new, link).await.unwrap() else {
+            panic!("taken");
+        };
+        (id, token)
+    }
+
+    /// An account with a confirmed authenticator (last step 10) and ten recovery codes.
+    async fn with_authenticator(store: &PgStore) -> (UserId, recovery::NewRecoveryCodes) {
+        let (id, _) = invited(store, "morag@nhs.scot").await;
+        store
+            .set_pending_authenticator(id, &TotpSecret::generate().unwrap())
+            .await
+            .unwrap();
+        let codes = recovery::generate().unwrap();
+        assert!(store
+            .confirm_authenticator(id, TimeStep(10), codes.stored.clone())
+            .await
+            .unwrap());
+        (id, codes)
+    }
+
+    /// Runs `RACERS` calls made by `call` at once, every one starting when all are ready (on
+    /// connections the pool already holds), and gathers their answers.
+    async fn race<T, F>(store: &PgStore, call: impl Fn() -> F) -> Vec<T>
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut warm = Vec::new();
+        for _ in 0..RACERS {
+            warm.push(store.client().await.unwrap());
+        }
+        drop(warm);
+        let start = Arc::new(tokio::sync::Barrier::new(RACERS));
+        let tasks: Vec<_> = (0..RACERS)
+            .map(|_| {
+                let (start, call) = (Arc::clone(&start), call());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    call.await
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.unwrap());
+        }
+        answers
+    }
+
+    #[tokio::test]
+    async fn an_email_is_one_account_whatever_its_case() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, _) = invited(store, "Morag@NHS.scot").await;
+        let (_, link) =
+            SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        let again = NewAccount {
+            email: AccountEmail::parse("morag@nhs.scot").unwrap(),
+            access: Access::Admin,
+            created_at: now(),
+        };
+        assert_eq!(
+            store.add_account(again, link).await.unwrap(),
+            Added::EmailTaken
+        );
+        let listed = store.accounts().await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].state, AccountState::Invited);
+        assert!(!listed[0].has_authenticator);
+        assert_eq!(listed[0].created_at, "2024-10-04T00:00:00.000Z");
+        let Access::LinkWorker { practices } = &listed[0].access else {
+            panic!("a link worker");
+        };
+        let codes: Vec<&str> = practices.iter().map(AsRef::as_ref).collect();
+        assert_eq!(codes, ["43210", "GLA-EAST"], "in the order given");
+        assert_eq!(store.account(id).await.unwrap().as_ref(), Some(&listed[0]));
+        let email = AccountEmail::parse("morag@nhs.scot").unwrap();
+        assert_eq!(
+            store.account_by_email(&email).await.unwrap().as_ref(),
+            Some(&listed[0])
+        );
+        let credentials = store.credentials(&email).await.unwrap().unwrap();
+        assert!(credentials.password_hash.is_none());
+        assert_eq!(store.account(UserId(999)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_admin_has_no_practices_and_accounts_list_by_email() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        invited(store, "zoe@nhs.scot").await;
+        let (_, link) =
+            SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        let admin = NewAccount {
+            email: AccountEmail::parse("admin@nhs.scot").unwrap(),
+            access: Access::Admin,
+            created_at: now(),
+        };
+        assert!(matches!(
+            store.add_account(admin, link).await.unwrap(),
+            Added::Added(_)
+        ));
+        let listed = store.accounts().await.unwrap();
+        let emails: Vec<&str> = listed.iter().map(|a| a.email.as_ref()).collect();
+        assert_eq!(emails, ["admin@nhs.scot", "zoe@nhs.scot"]);
+        assert_eq!(listed[0].access, Access::Admin);
+    }
+
+    #[tokio::test]
+    async fn a_link_sets_the_password_once_and_not_after_it_expires_or_for_a_disabled_account() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, token) = invited(store, "morag@nhs.scot").await;
+        let email = AccountEmail::parse("morag@nhs.scot").unwrap();
+        let chosen = "marram-grass tide 4 lighthouse";
+        let hash = password::hash(&NewPassword::parse(chosen, chosen, &email).unwrap()).unwrap();
+        let found = store
+            .set_password_link(&token.hash())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.link.user, id);
+        assert_eq!(found.link.expires_at, now() + SET_PASSWORD_LINK_VALIDITY);
+        assert_eq!(found.link.used_at, None);
+        let expired = now() + SET_PASSWORD_LINK_VALIDITY;
+        assert_eq!(
+            store
+                .set_password(&token.hash(), hash.clone(), expired)
+                .await
+                .unwrap(),
+            Err(LinkRefusal::Expired)
+        );
+        let unknown = SecretToken::generate().unwrap().hash();
+        assert_eq!(
+            store
+                .set_password(&unknown, hash.clone(), now())
+                .await
+                .unwrap(),
+            Err(LinkRefusal::Unknown)
+        );
+        let session = SessionKey(TokenHash::of(b"an older session"));
+        assert!(store
+            .create_session(&session, &signed_in(id))
+            .await
+            .unwrap());
+        assert_eq!(
+            store
+                .set_password(&token.hash(), hash.clone(), now())
+                .await
+                .unwrap(),
+            Ok(id)
+        );
+        assert_eq!(
+            store.load_session(&session).await.unwrap(),
+            None,
+            "setting a password ends the sessions"
+        );
+        let used = store
+            .set_password_link(&token.hash())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(used.link.used_at, Some(now()));
+        assert_eq!(used.state, AccountState::Active);
+
+        let (new_token, link) =
+            SetPasswordLink::issue(id, now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        assert!(store.reset_account(id, link).await.unwrap());
+        assert!(store.disable_account(id).await.unwrap());
+        assert!(store
+            .set_password_link(&new_token.hash())
+            .await
+            .unwrap()
+            .is_none());
+        let credentials = store.credentials(&email).await.unwrap().unwrap();
+        assert_eq!(credentials.account.state, AccountState::Disabled);
+        assert!(credentials.password_hash.is_none(), "reset removed it");
+    }
+
+    #[tokio::test]
+    async fn of_many_racing_uses_of_a_link_exactly_one_sets_the_password() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, token) = invited(store, "morag@nhs.scot").await;
+        let email = AccountEmail::parse("morag@nhs.scot").unwrap();
+        let chosen = "marram-grass tide 4 lighthouse";
+        let hash = password::hash(&NewPassword::parse(chosen, chosen, &email).unwrap()).unwrap();
+        let shared: Arc<dyn Store> = Arc::new(store.clone());
+        let results = race(store, || {
+            let (store, hash, token) = (Arc::clone(&shared), hash.clone(), token.hash());
+            async move { store.set_password(&token, hash, now()).await.unwrap() }
+        })
+        .await;
+        assert_eq!(results.iter().filter(|r| **r == Ok(id)).count(), 1);
+        assert_eq!(
+            results
+                .iter()
+                .filter(|r| **r == Err(LinkRefusal::Used))
+                .count(),
+            RACERS - 1
+        );
+        let found = store.credentials(&email).await.unwrap().unwrap();
+        assert_eq!(found.account.state, AccountState::Active);
+        assert!(found.password_hash.is_some());
+    }
+
+    #[tokio::test]
+    async fn of_many_racing_adds_of_one_email_exactly_one_adds_it() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let results = race(store, || {
+            let store = store.clone();
+            async move {
+                let (_, link) =
+                    SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+                let new = NewAccount {
+                    email: AccountEmail::parse("morag@nhs.scot").unwrap(),
+                    access: Access::Admin,
+                    created_at: now(),
+                };
+                store.add_account(new, link).await.unwrap()
+            }
+        })
+        .await;
+        let added = results
+            .iter()
+            .filter(|r| matches!(r, Added::Added(_)))
+            .count();
+        assert_eq!(added, 1, "{results:?}");
+        assert_eq!(store.accounts().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_time_step_is_accepted_once_and_only_forwards() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, _) = invited(store, "morag@nhs.scot").await;
+        assert!(
+            !store.accept_totp_step(id, TimeStep(5)).await.unwrap(),
+            "no authenticator yet"
+        );
+        assert!(store.authenticator(id).await.unwrap().is_none());
+        let secret = TotpSecret::generate().unwrap();
+        store.set_pending_authenticator(id, &secret).await.unwrap();
+        assert_eq!(
+            store.pending_authenticator(id).await.unwrap(),
+            Some(secret.clone())
+        );
+        let codes = recovery::generate().unwrap();
+        assert!(store
+            .confirm_authenticator(id, TimeStep(10), codes.stored.clone())
+            .await
+            .unwrap());
+        assert!(!store
+            .confirm_authenticator(id, TimeStep(11), codes.stored)
+            .await
+            .unwrap());
+        let authenticator = store.authenticator(id).await.unwrap().unwrap();
+        assert_eq!(authenticator.secret, secret);
+        assert_eq!(authenticator.last_step, Some(TimeStep(10)));
+        assert_eq!(store.pending_authenticator(id).await.unwrap(), None);
+        assert!(!store.accept_totp_step(id, TimeStep(10)).await.unwrap());
+        assert!(store.accept_totp_step(id, TimeStep(11)).await.unwrap());
+        assert!(!store.accept_totp_step(id, TimeStep(11)).await.unwrap());
+        assert!(!store.accept_totp_step(id, TimeStep(9)).await.unwrap());
+        assert_eq!(store.recovery_codes_left(id).await.unwrap(), 10);
+        assert!(store.account(id).await.unwrap().unwrap().has_authenticator);
+    }
+
+    #[tokio::test]
+    async fn of_many_racing_codes_of_one_time_step_exactly_one_is_accepted() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, _) = with_authenticator(store).await;
+        let accepted = race(store, || {
+            let store = store.clone();
+            async move { store.accept_totp_step(id, TimeStep(11)).await.unwrap() }
+        })
+        .await;
+        assert_eq!(accepted.iter().filter(|a| **a).count(), 1, "{accepted:?}");
+        let last = store.authenticator(id).await.unwrap().unwrap().last_step;
+        assert_eq!(last, Some(TimeStep(11)));
+    }
+
+    #[tokio::test]
+    async fn a_recovery_code_is_used_once() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, codes) = with_authenticator(store).await;
+        let code = codes.stored[0].hash;
+        assert!(store.use_recovery_code(id, &code, now()).await.unwrap());
+        assert!(!store.use_recovery_code(id, &code, now()).await.unwrap());
+        let (other, _) = invited(store, "other@nhs.scot").await;
+        let second = codes.stored[1].hash;
+        assert!(
+            !store
+                .use_recovery_code(other, &second, now())
+                .await
+                .unwrap(),
+            "another account's code"
+        );
+        assert_eq!(store.recovery_codes_left(id).await.unwrap(), 9);
+    }
+
+    #[tokio::test]
+    async fn of_many_racing_uses_of_a_recovery_code_exactly_one_wins() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, codes) = with_authenticator(store).await;
+        let code = codes.stored[3].hash;
+        let used = race(store, || {
+            let store = store.clone();
+            async move { store.use_recovery_code(id, &code, now()).await.unwrap() }
+        })
+        .await;
+        assert_eq!(used.iter().filter(|u| **u).count(), 1, "{used:?}");
+        assert_eq!(store.recovery_codes_left(id).await.unwrap(), 9);
+    }
+
+    #[tokio::test]
+    async fn failures_count_up_and_start_again_after_the_forgetting_time() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let key = FailureKey::email(&AccountEmail::parse("nobody@nhs.scot").unwrap());
+        let hour = Duration::hours(1);
+        assert_eq!(store.failures(&key).await.unwrap(), None);
+        for n in 1..=3 {
+            let at = now() + Duration::minutes(n);
+            let record = store.record_failure(&key, at, hour).await.unwrap();
+            assert_eq!(record.failures, n as u32);
+            assert_eq!(record.last_failure, at);
+        }
+        let later = now() + Duration::minutes(3) + hour;
+        assert_eq!(
+            store
+                .record_failure(&key, later, hour)
+                .await
+                .unwrap()
+                .failures,
+            1
+        );
+        let other = FailureKey::client("192.0.2.1");
+        assert_eq!(store.failures(&other).await.unwrap(), None, "kept apart");
+        store.clear_failures(&key).await.unwrap();
+        assert_eq!(store.failures(&key).await.unwrap(), None);
+        // Only hashes are stored.
+        store.record_failure(&key, now(), hour).await.unwrap();
+        let keys: Vec<String> = store
+            .client()
+            .await
+            .unwrap()
+            .query("SELECT key_sha256 FROM sign_in_failures", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        assert_eq!(keys.len(), 1);
+        assert!(keys.iter().all(|k| k.len() == 64 && !k.contains('@')));
+    }
+
+    #[tokio::test]
+    async fn racing_failures_are_all_counted() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let key = FailureKey::client("192.0.2.1");
+        race(store, || {
+            let store = store.clone();
+            async move {
+                store
+                    .record_failure(&key, now(), Duration::hours(1))
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        let record = store.failures(&key).await.unwrap().unwrap();
+        assert_eq!(record.failures, RACERS as u32);
+    }
+
+    fn signed_in(user: UserId) -> SessionState {
+        SessionState {
+            user,
+            stage: Stage::SignedIn,
+            created_at: now(),
+            last_seen: now(),
+            csrf: CsrfToken::generate().unwrap(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_is_stored_touched_and_ended() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, _) = invited(store, "morag@nhs.scot").await;
+        let (first, second) = (
+            SessionKey(TokenHash::of(b"first")),
+            SessionKey(TokenHash::of(b"second")),
+        );
+        for key in [&first, &second] {
+            assert!(store.create_session(key, &signed_in(id)).await.unwrap());
+        }
+        let later = now() + Duration::minutes(5);
+        store.touch_session(&first, later).await.unwrap();
+        let touched = store.load_session(&first).await.unwrap().unwrap();
+        assert_eq!((touched.created_at, touched.last_seen), (now(), later));
+        store.delete_session(&first).await.unwrap();
+        assert_eq!(store.load_session(&first).await.unwrap(), None);
+        assert_eq!(store.delete_sessions_of(id).await.unwrap(), 1);
+        assert_eq!(store.load_session(&second).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn disabling_and_resetting_end_sessions_and_links() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store();
+        let (id, token) = invited(store, "morag@nhs.scot").await;
+        let state = signed_in(id);
+        let key = SessionKey(TokenHash::of(b"a session id"));
+        assert!(store.create_session(&key, &state).await.unwrap());
+        assert!(
+            !store.create_session(&key, &state).await.unwrap(),
+            "a key is never reused"
+        );
+        assert_eq!(store.load_session(&key).await.unwrap(), Some(state.clone()));
+        assert!(store.disable_account(id).await.unwrap());
+        assert_eq!(store.load_session(&key).await.unwrap(), None);
+        assert!(store
+            .set_password_link(&token.hash())
+            .await
+            .unwrap()
+            .is_none());
+        let (new_token, link) =
+            SetPasswordLink::issue(id, now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
+        assert!(store.reset_account(id, link).await.unwrap());
+        let found = store
+            .set_password_link(&new_token.hash())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.state, AccountState::Invited);
+        assert!(!store
+            .reset_account(
+                UserId(999),
+                SetPasswordLink::issue(UserId(999), now(), SET_PASSWORD_LINK_VALIDITY)
+                    .unwrap()
+                    .1
+            )
+            .await
+            .unwrap());
+        assert!(!store.disable_account(UserId(999)).await.unwrap());
+    }
+}
