@@ -97,8 +97,10 @@ async fn find_account(
     found.as_ref().map(account_row).transpose()
 }
 
+/// Every account, by email as SQLite orders text, byte by byte: the database's own collation may
+/// be a language's (en_GB.UTF-8), which weighs punctuation otherwise, so the list would differ.
 async fn list(db: &impl GenericClient) -> Result<Vec<Account>, StoreError> {
-    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a ORDER BY a.email");
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a ORDER BY a.email COLLATE \"C\"");
     let rows = db.query(&sql, &[]).await?;
     rows.iter()
         .map(|row| account_row(row).map(|(account, _)| account))
@@ -766,6 +768,8 @@ mod tests {
         };
         let store = db.store();
         invited(store, "zoe@nhs.scot").await;
+        invited(store, "ab@nhs.scot").await;
+        invited(store, "a-z@nhs.scot").await;
         let (_, link) =
             SetPasswordLink::issue(UserId(0), now(), SET_PASSWORD_LINK_VALIDITY).unwrap();
         let admin = NewAccount {
@@ -779,8 +783,17 @@ mod tests {
         ));
         let listed = store.accounts().await.unwrap();
         let emails: Vec<&str> = listed.iter().map(|a| a.email.as_ref()).collect();
-        assert_eq!(emails, ["admin@nhs.scot", "zoe@nhs.scot"]);
-        assert_eq!(listed[0].access, Access::Admin);
+        assert_eq!(
+            emails,
+            [
+                "a-z@nhs.scot",
+                "ab@nhs.scot",
+                "admin@nhs.scot",
+                "zoe@nhs.scot"
+            ],
+            "byte by byte, as SQLite orders them"
+        );
+        assert_eq!(listed[2].access, Access::Admin);
     }
 
     #[tokio::test]
