@@ -23,6 +23,9 @@ use crate::store::evaluation::figures::{Figures, PersonScores};
 use crate::store::evaluation::{Baseline, DatasetRow, Ending, Evaluation, Monitoring, Period};
 use crate::store::StoreError;
 
+#[cfg(test)]
+mod same_as_sqlite;
+
 #[async_trait]
 impl Evaluation for PgStore {
     async fn dataset(&self, period: Period) -> Result<Vec<DatasetRow>, StoreError> {
