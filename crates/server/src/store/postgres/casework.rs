@@ -610,6 +610,28 @@ pub(super) mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn looks_from_two_tabs_at_once_are_one_visit() {
+        let Some(db) = testing::database().await else {
+            return;
+        };
+        let store = db.store().clone();
+        let gap = Duration::minutes(30);
+        let looks = (0..8).map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move { store.look_at_list(7, AT + Duration::seconds(n), gap).await })
+        });
+        for look in looks {
+            assert_eq!(look.await.unwrap().unwrap(), None, "all one first visit");
+        }
+        let tomorrow = AT + Duration::days(1);
+        let ended = store.look_at_list(7, tomorrow, gap).await.unwrap().unwrap();
+        assert!(
+            ended.as_str() >= "2026-12-01T09:00:00.000Z"
+                && ended.as_str() <= "2026-12-01T09:00:07.000Z"
+        );
+    }
+
     #[test]
     fn times_are_kept_to_the_millisecond() {
         let at = datetime!(2026-12-01 09:00:00.123_456_789 UTC);
