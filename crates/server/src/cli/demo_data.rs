@@ -106,6 +106,28 @@ pub fn run(args: DemoDataArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Fills `store` as `demo-data --referrals N --months M --practice …` would at `now`, for tests
+/// that fill two engines alike.
+#[cfg(test)]
+pub(crate) async fn fill_as_the_command_would(
+    store: &dyn Store,
+    referrals: u32,
+    months: u16,
+    practices: &[&str],
+    now: OffsetDateTime,
+) -> Result<u32, String> {
+    let args = DemoDataArgs {
+        referrals,
+        months,
+        practices: practices.iter().map(|p| p.to_string()).collect(),
+        seed: 1,
+        db: DbArg {
+            path: Default::default(),
+        },
+    };
+    fill(store, &args, now).await
+}
+
 /// One invented person and what happens to their referral.
 struct Invented {
     referral: Referral,

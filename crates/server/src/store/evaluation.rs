@@ -15,6 +15,9 @@ use time::Date;
 use super::casework::{Scope, Uptake};
 use super::StoreError;
 
+pub(crate) mod dataset;
+pub(crate) mod figures;
+
 /// Referrals received from `from` to `to` (UTC calendar days, both included) in `scope`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {

@@ -1,16 +1,11 @@
 //! The dataset's rows and the monitoring page's figures, as a few statements over the period's
-//! referrals (each a range of the `received_at` index), grouped in Rust.
-//!
-//! Nothing that identifies a person leaves this file: the date of birth and the postcode are
-//! read only to be turned into an age band and a district by signpost-core, here.
+//! referrals (each a range of the `received_at` index), added up in Rust by the engines' shared
+//! half (`store::evaluation::dataset` and `figures`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rusqlite::types::{Type, Value};
 use rusqlite::{params_from_iter, Connection, Row};
-use signpost_core::dataset::{age_band, postcode_district};
-use signpost_core::evaluation::{median_and_p90, summarise, Cohort, Scores};
-use signpost_core::fields::{CalendarDate, Postcode};
 use signpost_core::workflow::{Closure, Status};
 use signpost_core::{Channel, Instrument, Language};
 use time::Date;
@@ -18,9 +13,9 @@ use time::Date;
 use super::columns::named;
 use crate::clock::timestamp;
 use crate::store::casework::{Scope, Uptake};
-use crate::store::evaluation::{
-    Baseline, DatasetRow, Ending, FirstContact, Monitoring, OnwardTally, Period, Tally,
-};
+use crate::store::evaluation::dataset::{record_move, Answers, Referral, ANSWER_PATHS};
+use crate::store::evaluation::figures::{Figures, PersonScores};
+use crate::store::evaluation::{Baseline, DatasetRow, Ending, Monitoring, Period};
 
 /// The person agreed to evaluation (consent purposes are a JSON array of names).
 const CONSENTED: &str =
@@ -91,22 +86,12 @@ fn for_each(
     Ok(())
 }
 
-/// The answers a row reads from the stored body, in one `json_extract` (one parse of the body,
-/// not one a path): a JSON array of these paths' values.
-const ANSWERS: &str = "json_extract(r.body, '$.answers.safe_to_contact_at_home',
-    '$.answers.interpreter', '$.answers.date_of_birth', '$.answers.postcode', '$.answers.needs',
-    '$.needs')";
-
-/// The values [`ANSWERS`] reads, in its order; absent ones are JSON nulls.
-#[derive(serde::Deserialize)]
-struct Answered(
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<Vec<String>>,
-    Option<Vec<String>>,
-);
+/// The answers a row reads from the stored body ([`ANSWER_PATHS`]), in one `json_extract` (one
+/// parse of the body, not one a path): a JSON array of their values.
+fn answers_sql() -> String {
+    let paths: Vec<String> = ANSWER_PATHS.iter().map(|p| format!("'$.{p}'")).collect();
+    format!("json_extract(r.body, {})", paths.join(", "))
+}
 
 pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<DatasetRow>> {
     // One read transaction, so the four statements see the same referrals.
@@ -121,13 +106,13 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
         &format!(
             "SELECT r.id, r.received_at, r.practice, r.language, r.channel, r.organisation,
                     r.status, r.closure, r.outcome, r.wellbeing_instrument, r.wellbeing_score,
-                    r.urgent, {ANSWERS}
+                    r.urgent, {}
              FROM referrals r WHERE {} ORDER BY r.received_at, r.id",
+            answers_sql(),
             filter.consented()
         ),
         &filter,
         |row| {
-            let received_at: String = row.get(1)?;
             let baseline = match (row.get::<_, Option<String>>(9)?, row.get(10)?) {
                 (Some(instrument), Some(score)) => Some(Baseline {
                     instrument: named(&instrument, 9, Instrument::from_name)?,
@@ -136,37 +121,22 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
                 _ => None,
             };
             let answers: String = row.get(12)?;
-            let Answered(unsafe_at_home, interpreter, born, postcode, needs, first_needs) =
-                serde_json::from_str(&answers).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(12, Type::Text, Box::new(e))
-                })?;
-            let received_on = received_at.get(..10).and_then(CalendarDate::parse_iso);
-            let born = born.as_deref().and_then(CalendarDate::parse_iso);
-            let district = postcode
-                .and_then(|text| Postcode::parse(&text).ok())
-                .map(|postcode| postcode_district(&postcode).to_owned());
+            let answers: Answers = serde_json::from_str(&answers).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(12, Type::Text, Box::new(e))
+            })?;
             index.insert(row.get(0)?, rows.len());
-            rows.push(DatasetRow {
-                received_month: received_at.get(..7).unwrap_or_default().to_owned(),
+            rows.push(DatasetRow::from(Referral {
+                received_at: row.get(1)?,
                 practice: row.get(2)?,
-                age_band: born.zip(received_on).map(|(born, on)| age_band(born, on)),
-                postcode_district: district,
                 language: named(&row.get::<_, String>(3)?, 3, Language::from_name)?,
                 channel: named(&row.get::<_, String>(4)?, 4, Channel::from_name)?,
                 organisation: row.get(5)?,
-                needs: needs.or(first_needs).unwrap_or_default(),
-                urgent_help_asked: row.get(11)?,
-                unsafe_at_home: unsafe_at_home.map(|answer| answer == "no"),
-                interpreter_needed: interpreter.as_deref() == Some("yes"),
                 status: status(row, 6)?,
-                status_history: Vec::new(),
-                days_to_first_contact: None,
-                days_to_close: None,
-                onward: Vec::new(),
                 closure: closure(row, 7)?,
-                follow_ups: Vec::new(),
                 baseline,
-            });
+                urgent: row.get(11)?,
+                answers,
+            }));
             Ok(())
         },
     )?;
@@ -182,15 +152,7 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
         &filter,
         |row| {
             if let Some(i) = of(row.get(0)?) {
-                let (to, days) = (status(row, 1)?, row.get(2)?);
-                let found = &mut rows[i];
-                if to == Status::Contacted && found.days_to_first_contact.is_none() {
-                    found.days_to_first_contact = Some(days);
-                }
-                if to == Status::Closed {
-                    found.days_to_close = Some(days);
-                }
-                found.status_history.push((to, days));
+                record_move(&mut rows[i], status(row, 1)?, row.get(2)?);
             }
             Ok(())
         },
@@ -219,7 +181,7 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
             "SELECT c.referral_id, c.score, julianday(c.used_at) - julianday(r.received_at)
              FROM checkins c JOIN referrals r ON r.id = c.referral_id
              WHERE {} AND c.used_at IS NOT NULL AND c.instrument = r.wellbeing_instrument
-             ORDER BY c.referral_id, c.used_at",
+             ORDER BY c.referral_id, c.used_at, c.id",
             filter.sql
         ),
         &filter,
@@ -234,39 +196,13 @@ pub fn dataset(conn: &mut Connection, period: &Period) -> rusqlite::Result<Vec<D
     Ok(rows)
 }
 
-/// Most first, then by name.
-fn most_first<K: Ord>(mut tallies: Vec<Tally<K>>) -> Vec<Tally<K>> {
-    tallies.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    tallies
-}
-
-/// `YYYY-MM` of every month from `from`'s to `to`'s.
-fn months(from: Date, to: Date) -> Vec<String> {
-    let (mut year, mut month) = (from.year(), u8::from(from.month()));
-    let last = (to.year(), u8::from(to.month()));
-    let mut all = Vec::new();
-    while (year, month) <= last {
-        all.push(format!("{year:04}-{month:02}"));
-        (year, month) = if month == 12 {
-            (year + 1, 1)
-        } else {
-            (year, month + 1)
-        };
-    }
-    all
-}
-
 pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Monitoring> {
     let tx = conn.transaction()?;
     let filter = Filter::of(period);
+    let mut figures = Figures::default();
 
     // One pass over the period's referrals for every plain count: grouped by all five at once
     // (a few thousand groups at most), then added up in Rust.
-    let mut counted: BTreeMap<String, u32> = BTreeMap::new();
-    let mut channels: BTreeMap<&'static str, (Channel, u32)> = BTreeMap::new();
-    let mut practices: BTreeMap<String, u32> = BTreeMap::new();
-    let mut languages: BTreeMap<&'static str, (Language, u32)> = BTreeMap::new();
-    let mut endings: BTreeMap<Ending, u32> = BTreeMap::new();
     for_each(
         &tx,
         &format!(
@@ -277,56 +213,18 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
         ),
         &filter,
         |row| {
-            let n: u32 = row.get(7)?;
-            *counted.entry(row.get(0)?).or_default() += n;
-            let channel = named(&row.get::<_, String>(1)?, 1, Channel::from_name)?;
-            channels.entry(channel.as_str()).or_insert((channel, 0)).1 += n;
-            *practices.entry(row.get(2)?).or_default() += n;
-            let language = named(&row.get::<_, String>(3)?, 3, Language::from_name)?;
-            languages
-                .entry(language.as_str())
-                .or_insert((language, 0))
-                .1 += n;
-            *endings
-                .entry(Ending::of(status(row, 4)?, closure(row, 5)?))
-                .or_default() += n;
+            figures.referrals(
+                row.get(0)?,
+                named(&row.get::<_, String>(1)?, 1, Channel::from_name)?,
+                row.get(2)?,
+                named(&row.get::<_, String>(3)?, 3, Language::from_name)?,
+                Ending::of(status(row, 4)?, closure(row, 5)?),
+                row.get(7)?,
+            );
             Ok(())
         },
     )?;
-    let by_month: Vec<Tally<String>> = months(period.from, period.to)
-        .into_iter()
-        .map(|month| Tally {
-            count: counted.get(&month).copied().unwrap_or(0),
-            key: month,
-        })
-        .collect();
-    let referrals = by_month.iter().map(|t| t.count).sum();
-    let mut by_channel: Vec<Tally<Channel>> = channels
-        .into_values()
-        .map(|(key, count)| Tally { key, count })
-        .collect();
-    by_channel.sort_by_key(|t| t.key != Channel::SelfReferral);
-    let by_practice = most_first(
-        practices
-            .into_iter()
-            .map(|(key, count)| Tally { key, count })
-            .collect(),
-    );
-    let mut by_language: Vec<Tally<Language>> = languages
-        .into_values()
-        .map(|(key, count)| Tally { key, count })
-        .collect();
-    by_language.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then(a.key.as_str().cmp(b.key.as_str()))
-    });
-    let endings: Vec<Tally<Ending>> = endings
-        .into_iter()
-        .map(|(key, count)| Tally { key, count })
-        .collect();
 
-    let mut by_need = Vec::new();
     for_each(
         &tx,
         &format!(
@@ -336,16 +234,11 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
         ),
         &filter,
         |row| {
-            by_need.push(Tally {
-                key: row.get(0)?,
-                count: row.get(1)?,
-            });
+            figures.need(row.get(0)?, row.get(1)?);
             Ok(())
         },
     )?;
 
-    let mut waits = Vec::new();
-    let mut not_contacted = 0;
     for_each(
         &tx,
         &format!(
@@ -357,20 +250,11 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
         ),
         &filter,
         |row| {
-            match row.get::<_, Option<f64>>(0)? {
-                Some(days) => waits.push(days),
-                None => not_contacted += 1,
-            }
+            figures.first_contact(row.get(0)?);
             Ok(())
         },
     )?;
-    let first_contact = FirstContact {
-        contacted: waits.len() as u32,
-        not_contacted,
-        median_p90_days: median_and_p90(waits),
-    };
 
-    let mut onward: BTreeMap<String, OnwardTally> = BTreeMap::new();
     for_each(
         &tx,
         &format!(
@@ -380,30 +264,14 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
         ),
         &filter,
         |row| {
-            let kind: String = row.get(0)?;
             let uptake = named(&row.get::<_, String>(1)?, 1, Uptake::from_name)?;
-            let count: u32 = row.get(2)?;
-            let entry = onward.entry(kind.clone()).or_insert(OnwardTally {
-                kind,
-                yes: 0,
-                no: 0,
-                not_yet: 0,
-            });
-            match uptake {
-                Uptake::Yes => entry.yes += count,
-                Uptake::No => entry.no += count,
-                Uptake::NotYet => entry.not_yet += count,
-            }
+            figures.onward(row.get(0)?, uptake, row.get(2)?);
             Ok(())
         },
     )?;
-    let mut onward: Vec<OnwardTally> = onward.into_values().collect();
-    onward.sort_by_key(|o| std::cmp::Reverse(o.yes + o.no + o.not_yet));
 
     // Wellbeing: the people who agreed to evaluation; a follow-up pairs with the baseline only
     // on the same scale, and the latest one counts.
-    let mut cohorts: BTreeMap<Cohort, (Instrument, Vec<Scores>)> = BTreeMap::new();
-    let (mut evaluation_consented, mut without_baseline) = (0, 0);
     for_each(
         &tx,
         &format!(
@@ -411,54 +279,27 @@ pub fn monitoring(conn: &mut Connection, period: &Period) -> rusqlite::Result<Mo
                     (SELECT c.score FROM checkins c
                      WHERE c.referral_id = r.id AND c.used_at IS NOT NULL
                        AND c.instrument = r.wellbeing_instrument
-                     ORDER BY c.used_at DESC LIMIT 1)
+                     ORDER BY c.used_at DESC, c.id DESC LIMIT 1)
              FROM referrals r WHERE {}",
             filter.consented()
         ),
         &filter,
         |row| {
-            evaluation_consented += 1;
-            let Some(instrument) = row.get::<_, Option<String>>(0)? else {
-                without_baseline += 1;
-                return Ok(());
-            };
-            let instrument = named(&instrument, 0, Instrument::from_name)?;
-            let channel = named(&row.get::<_, String>(1)?, 1, Channel::from_name)?;
-            let cohort = Cohort {
-                instrument: instrument.into(),
-                channel: channel.into(),
-            };
-            cohorts
-                .entry(cohort)
-                .or_insert_with(|| (instrument, Vec::new()))
-                .1
-                .push(Scores {
+            let scores = match row.get::<_, Option<String>>(0)? {
+                None => None,
+                Some(instrument) => Some(PersonScores {
+                    instrument: named(&instrument, 0, Instrument::from_name)?,
+                    channel: named(&row.get::<_, String>(1)?, 1, Channel::from_name)?,
                     baseline: row.get(2)?,
                     follow_up: row.get(3)?,
-                });
+                }),
+            };
+            figures.consented(scores);
             Ok(())
         },
     )?;
-    let wellbeing = cohorts
-        .into_iter()
-        .map(|(cohort, (instrument, people))| (cohort, summarise(instrument, &people)))
-        .collect();
     tx.commit()?;
-
-    Ok(Monitoring {
-        referrals,
-        by_month,
-        by_channel,
-        by_practice,
-        by_need: most_first(by_need),
-        by_language,
-        first_contact,
-        endings,
-        onward,
-        evaluation_consented,
-        without_baseline,
-        wellbeing,
-    })
+    Ok(figures.finish(period))
 }
 
 pub fn practices(conn: &Connection) -> rusqlite::Result<Vec<String>> {
@@ -474,18 +315,6 @@ pub fn practices(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 mod tests {
     use super::*;
     use time::macros::date;
-
-    #[test]
-    fn every_month_of_the_period_is_listed() {
-        assert_eq!(
-            months(date!(2025 - 11 - 15), date!(2026 - 02 - 01)),
-            ["2025-11", "2025-12", "2026-01", "2026-02"]
-        );
-        assert_eq!(
-            months(date!(2026 - 03 - 01), date!(2026 - 03 - 31)),
-            ["2026-03"]
-        );
-    }
 
     #[test]
     fn the_filter_covers_whole_days_and_the_scope() {
