@@ -18,6 +18,7 @@ pub mod hash;
 pub mod http;
 pub mod inbox;
 pub mod notify;
+pub mod person;
 pub mod reference;
 pub mod retention;
 pub mod site;

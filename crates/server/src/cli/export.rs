@@ -6,7 +6,9 @@
 //! - `csv`: the minimum dataset (docs/minimum-dataset.md, `export::csv`): one row per referral
 //!   that agreed to evaluation, nothing that identifies the person.
 //! - `fhir`: one FHIR R4 Bundle a referral, one a line (NDJSON, `export::fhir`). It identifies
-//!   people: it is for the practice's own systems.
+//!   people: it is for the practice's own systems. Its QuestionnaireResponse types each answer by
+//!   the service's questionnaire, `--questionnaire FILE` as `serve` takes it (the shipped one by
+//!   default), so a service with its own file exports what the inbox's download does.
 
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, Write};
@@ -14,10 +16,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use signpost_core::fields::PracticeCode;
+use signpost_core::Questionnaire;
 use time::{Date, OffsetDateTime};
 
 use super::{block_on, open_existing, DbArg};
 use crate::clock;
+use crate::config::load_questionnaire;
 use crate::export::{self as exports, csv, fhir};
 use crate::store::casework::{ListQuery, Scope, MAX_PAGE_SIZE};
 use crate::store::evaluation::Period;
@@ -57,6 +61,10 @@ pub struct ExportArgs {
     /// A new file to write (never overwritten); standard output when absent.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The service's own questionnaire file (JSON), as `serve --questionnaire` takes it; by
+    /// default, the questionnaire Signpost ships. FHIR's answers are typed by it.
+    #[arg(long, env = "SIGNPOST_QUESTIONNAIRE")]
+    pub questionnaire: Option<PathBuf>,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -76,6 +84,8 @@ pub fn run(args: ExportArgs) -> Result<(), String> {
             args.from, args.to
         ));
     }
+    // Before the database and the output file, as `serve` does: a broken file changes nothing.
+    let questionnaire = load_questionnaire(args.questionnaire.as_deref())?;
     let store = open_existing(&args.db.path)?;
     let out: Box<dyn Write> = match &args.out {
         // A new file only: an export never overwrites what someone else may still need.
@@ -91,6 +101,7 @@ pub fn run(args: ExportArgs) -> Result<(), String> {
     let count = block_on(export(
         store.as_ref(),
         &args,
+        &questionnaire,
         OffsetDateTime::now_utc(),
         BufWriter::new(out),
     ))??;
@@ -99,9 +110,11 @@ pub fn run(args: ExportArgs) -> Result<(), String> {
 }
 
 /// Writes the export to `out`, audited, and answers how many referrals (rows) it holds.
+/// `questionnaire` is the service's (FHIR's answers are typed by it; the CSV does not read it).
 pub async fn export(
     store: &dyn Store,
     args: &ExportArgs,
+    questionnaire: &Questionnaire,
     now: OffsetDateTime,
     mut out: impl Write,
 ) -> Result<u64, String> {
@@ -151,13 +164,12 @@ pub async fn export(
                 .await
                 .map_err(failed)?;
             let exported_at = clock::timestamp(now);
-            let questionnaire = signpost_core::default_questionnaire();
             for reference in references {
                 // Erased since it was listed: it is no longer anyone's to export.
                 let Some(record) = fhir::gather(store, &reference).await.map_err(failed)? else {
                     continue;
                 };
-                let bundle = fhir::bundle(&record, &questionnaire, &exported_at)
+                let bundle = fhir::bundle(&record, questionnaire, &exported_at)
                     .map_err(|e| e.to_string())?;
                 serde_json::to_writer(&mut out, &bundle).map_err(|e| e.to_string())?;
                 out.write_all(b"\n").map_err(written)?;

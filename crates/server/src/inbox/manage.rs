@@ -15,8 +15,8 @@ use super::paths;
 use crate::store::accounts::{Added, NewAccount};
 use crate::store::{AuditAction, NewAuditEntry, Store};
 
-/// Who made a change, for the audit log: an admin in the inbox (and from where), or the command
-/// line (no actor, no address).
+/// Who made a change (or an export), for the audit log: an admin in the inbox (and from where),
+/// or the command line (no actor, no address). `crate::person` takes it too.
 #[derive(Debug, Clone, Default)]
 pub struct ChangedBy {
     pub actor: Option<UserId>,
@@ -28,14 +28,17 @@ impl ChangedBy {
         Self::default()
     }
 
-    fn entry(&self, action: AuditAction, now: OffsetDateTime, detail: String) -> NewAuditEntry {
-        let entry = NewAuditEntry::new(action, now)
-            .from_client(self.client.clone())
-            .detail(detail);
+    /// `entry`, with who made it and from where.
+    pub fn stamp(&self, entry: NewAuditEntry) -> NewAuditEntry {
+        let entry = entry.from_client(self.client.clone());
         match self.actor {
             Some(actor) => entry.by(actor.0),
             None => entry,
         }
+    }
+
+    fn entry(&self, action: AuditAction, now: OffsetDateTime, detail: String) -> NewAuditEntry {
+        self.stamp(NewAuditEntry::new(action, now).detail(detail))
     }
 }
 

@@ -47,6 +47,9 @@ pub const REFERRAL_NOTE: &str = "/inbox/referrals/{reference}/note";
 pub const REFERRAL_ONWARD: &str = "/inbox/referrals/{reference}/onward-referral";
 pub const REFERRAL_UPTAKE: &str = "/inbox/referrals/{reference}/onward-referrals/{id}/uptake";
 pub const REFERRAL_FOLLOW_UP: &str = "/inbox/referrals/{reference}/follow-up";
+/// Admins only: everything held about a referral, a download, and erasing it (`inbox/admin/person.rs`).
+pub const REFERRAL_PERSON_EXPORT: &str = "/inbox/referrals/{reference}/everything-held.json";
+pub const REFERRAL_ERASE: &str = "/inbox/referrals/{reference}/erase";
 
 /// The address of a referral's detail page.
 pub fn referral(reference: &str) -> String {

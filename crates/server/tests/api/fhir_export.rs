@@ -6,12 +6,13 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use axum::http::StatusCode;
 use serde_json::Value;
 use signpost_core::workflow::{Closure, Move, Outcome, Status};
-use signpost_core::{default_questionnaire, Instrument};
+use signpost_core::{default_questionnaire, Instrument, Questionnaire};
 use signpost_server::cli::export::{self, ExportArgs, Format};
 use signpost_server::cli::DbArg;
 use signpost_server::export::fhir;
@@ -23,6 +24,8 @@ use time::OffsetDateTime;
 
 use crate::helpers::{checkin_body, fixtures, TestApp};
 use crate::inbox_helpers::InboxUser;
+
+const BIN: &str = env!("CARGO_BIN_EXE_signpost-server");
 
 const SCHEMA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -436,6 +439,7 @@ async fn the_command_line_writes_one_valid_bundle_a_line_and_audits_the_count() 
             .into_iter()
             .collect(),
         out: None,
+        questionnaire: None,
         db: DbArg {
             path: app.db_path(),
         },
@@ -444,6 +448,7 @@ async fn the_command_line_writes_one_valid_bundle_a_line_and_audits_the_count() 
     let count = export::export(
         app.store(),
         &args(None),
+        &default_questionnaire(),
         OffsetDateTime::now_utc(),
         &mut out,
     )
@@ -469,6 +474,7 @@ async fn the_command_line_writes_one_valid_bundle_a_line_and_audits_the_count() 
     let count = export::export(
         app.store(),
         &args(Some("gla-east")),
+        &default_questionnaire(),
         OffsetDateTime::now_utc(),
         &mut out,
     )
@@ -535,4 +541,127 @@ async fn the_schema_check_refuses_what_fhir_r4_does_not_allow() {
         breaking(&mut bundle, at);
         assert!(!validator().is_valid(&bundle), "refuses {what}");
     }
+}
+
+/// `export --format fhir` types the answers by the service's own questionnaire, given as `serve`
+/// takes it (`--questionnaire FILE` or `SIGNPOST_QUESTIONNAIRE`), so it writes what the inbox's
+/// download does; with the shipped one, a local questionnaire's answers would be left as text.
+/// A file signpost-core refuses stops the export before anything is written or audited.
+#[tokio::test]
+async fn the_command_line_types_the_answers_by_the_services_own_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut own: Value = serde_json::from_str(signpost_core::DEFAULT_QUESTIONNAIRE).unwrap();
+    own["version"] = "local-3".into();
+    let file = dir.path().join("questionnaire.json");
+    std::fs::write(&file, own.to_string()).unwrap();
+    let app = TestApp::with_questionnaire(Questionnaire::parse(&own.to_string()).unwrap());
+    let mut body = fixtures("valid")
+        .into_iter()
+        .find(|f| f.name == "phone-self-referral")
+        .unwrap()
+        .json();
+    body["questionnaire"]["version"] = "local-3".into();
+    let reference = app.refer("local-questionnaire", &body).await;
+    let today = OffsetDateTime::now_utc().date().to_string();
+    let export = |questionnaire: Option<(&str, &Path)>, out: Option<&Path>| -> Output {
+        let mut command = Command::new(BIN);
+        command
+            .args([
+                "export", "--format", "fhir", "--from", &today, "--to", &today,
+            ])
+            .arg("--db")
+            .arg(app.db_path())
+            .env_remove("SIGNPOST_QUESTIONNAIRE")
+            .env("RUST_LOG", "off");
+        match questionnaire {
+            Some(("flag", path)) => command.arg("--questionnaire").arg(path),
+            Some((_, path)) => command.env("SIGNPOST_QUESTIONNAIRE", path),
+            None => &mut command,
+        };
+        if let Some(out) = out {
+            command.arg("--out").arg(out);
+        }
+        command.output().unwrap()
+    };
+    let answers_in = |output: &Output| -> Value {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let text = String::from_utf8(output.stdout.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1);
+        let bundle: Value = serde_json::from_str(lines[0]).unwrap();
+        assert_valid_bundle(&bundle);
+        resource(&bundle, "QuestionnaireResponse").clone()
+    };
+    let answer = |response: &Value, question: &str| -> Value {
+        response["item"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["linkId"] == question)
+            .unwrap_or_else(|| panic!("{question} in {response:#}"))["answer"]
+            .clone()
+    };
+
+    let admin = InboxUser::create(&app, Role::Admin, &[]).await;
+    let mut session = admin.sign_in(&app).await;
+    let download = session.get(&paths::referral_fhir(&reference)).await;
+    assert_eq!(download.status, StatusCode::OK);
+    let inbox = resource(&download.json(), "QuestionnaireResponse").clone();
+    assert_eq!(inbox["questionnaire"], "signpost-self-referral|local-3");
+    assert_eq!(
+        answer(&inbox, "urgent"),
+        serde_json::json!([{"valueBoolean": false}])
+    );
+
+    for how in ["flag", "env"] {
+        let typed = answers_in(&export(Some((how, &file)), None));
+        assert_eq!(typed, inbox, "{how}: what the inbox's download holds");
+    }
+    let shipped = answers_in(&export(None, None));
+    assert_eq!(
+        answer(&shipped, "urgent"),
+        serde_json::json!([{"valueString": "no"}]),
+        "without it, the shipped questionnaire does not know local-3's answers"
+    );
+
+    let broken = dir.path().join("broken.json");
+    own["pages"][0]["questions"][0]["type"] = "slider".into();
+    std::fs::write(&broken, own.to_string()).unwrap();
+    let exports_before = app
+        .store()
+        .audit_log(AuditQuery {
+            limit: 500,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == AuditAction::Exported)
+        .count();
+    let out = dir.path().join("export.ndjson");
+    for how in ["flag", "env"] {
+        let refused = export(Some((how, &broken)), Some(&out));
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{how}: {stderr}");
+        assert!(stderr.contains("the questionnaire"), "{how}: {stderr}");
+        assert!(stderr.contains("broken.json"), "{how}: {stderr}");
+        assert!(
+            stderr.contains("has the unknown type \"slider\""),
+            "{how}: {stderr}"
+        );
+        assert!(!out.exists(), "{how}: nothing written");
+    }
+    let exports_after = app
+        .store()
+        .audit_log(AuditQuery {
+            limit: 500,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == AuditAction::Exported)
+        .count();
+    assert_eq!(exports_after, exports_before, "nor audited");
 }

@@ -18,6 +18,7 @@ mod health;
 mod hostile;
 mod inbox_accounts;
 mod inbox_casework;
+mod inbox_rights;
 mod logs;
 mod migration;
 mod monitoring;

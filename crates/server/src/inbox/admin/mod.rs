@@ -1,9 +1,11 @@
-//! The admin pages: accounts (list, add, one account, reset, disable) and the audit log. Reached
+//! The admin pages: accounts (list, add, one account, reset, disable), the audit log, and a
+//! person's rights on their referral's page (everything held as a download, erasure). Reached
 //! only through [`Admin`]: anyone else signed in gets the 404 page, as for an address that does
 //! not exist.
 
 mod accounts;
 mod audit_log;
+mod person;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -27,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route(&account("/reset"), post(accounts::reset))
         .route(&account("/disable"), post(accounts::disable))
         .route(paths::ADMIN_AUDIT_LOG, get(audit_log::page))
+        .route(paths::REFERRAL_PERSON_EXPORT, get(person::download))
+        .route(
+            paths::REFERRAL_ERASE,
+            get(person::erase_form).post(person::erase),
+        )
 }
 
 /// A signed-in admin. Runs before the form is read, so a link worker's POST is a 404 too.

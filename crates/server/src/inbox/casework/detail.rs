@@ -64,6 +64,13 @@ pub struct FollowUpLine {
     pub text: String,
 }
 
+/// What an admin may do for the person: download everything held, or erase the referral.
+#[derive(Debug, Clone)]
+pub struct Rights {
+    pub export_href: String,
+    pub erase_href: String,
+}
+
 #[derive(Template)]
 #[template(path = "casework/detail.html")]
 pub struct DetailPage {
@@ -90,6 +97,8 @@ pub struct DetailPage {
     pub follow_up_action: String,
     /// The FHIR R4 Bundle of this referral, for GP systems (`fhir_export.rs`).
     pub fhir_href: String,
+    /// Admins only: a person's rights (`inbox/admin/person.rs`). `None` for a link worker.
+    pub rights: Option<Rights>,
     pub csrf: String,
     pub onward: Vec<OnwardView>,
     pub notes: Vec<Event>,
@@ -315,6 +324,10 @@ impl DetailPage {
             onward_href: paths::of_referral(paths::REFERRAL_ONWARD, &reference),
             follow_up_action: paths::of_referral(paths::REFERRAL_FOLLOW_UP, &reference),
             fhir_href: paths::referral_fhir(&reference),
+            rights: viewer.is_admin().then(|| Rights {
+                export_href: paths::of_referral(paths::REFERRAL_PERSON_EXPORT, &reference),
+                erase_href: paths::of_referral(paths::REFERRAL_ERASE, &reference),
+            }),
             csrf: viewer.csrf.as_str().to_owned(),
             onward,
             notes,

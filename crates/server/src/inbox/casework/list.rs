@@ -23,7 +23,7 @@ use crate::inbox::session::Client;
 use crate::inbox::SignedIn;
 use crate::store::casework::{FollowUp, FollowUpFilter, ListQuery, ListRow, ReferralList};
 use crate::store::AuditAction;
-use crate::AppState;
+use crate::{reference, AppState};
 
 pub const PAGE_SIZE: u32 = 25;
 
@@ -187,6 +187,33 @@ pub struct ListPage {
     pub new_since: u64,
     pub pagination: Option<Pagination>,
     pub clear_href: &'static str,
+    /// The reference an admin has just erased, for the banner saying so.
+    pub erased: Option<String>,
+}
+
+/// `?erased=SP-…`, where erasing a referral lands (`inbox/admin/person.rs`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Erased {
+    erased: Option<String>,
+}
+
+impl Erased {
+    /// The reference to name in the banner: only for an admin, and only when it is well formed and
+    /// truly gone, so an edited address can neither claim an erasure that did not happen nor tell
+    /// a link worker which references exist.
+    async fn shown(
+        self,
+        state: &AppState,
+        viewer: &SignedIn,
+    ) -> Result<Option<String>, crate::store::StoreError> {
+        let Some(reference) = self.erased.filter(|r| reference::is_well_formed(r)) else {
+            return Ok(None);
+        };
+        if !viewer.is_admin() || state.store.find_referral(&reference).await?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(reference))
+    }
 }
 
 fn pages(filters: &Filters, current: u32, last: u32) -> Option<Pagination> {
@@ -326,6 +353,7 @@ impl ListPage {
             new_since: list.new_since_last_look,
             pagination: pages(&filters, page, last),
             clear_href: paths::ROOT,
+            erased: None,
             filters,
         }
     }
@@ -336,6 +364,7 @@ pub async fn page(
     viewer: SignedIn,
     client: Client,
     Query(filters): Query<Filters>,
+    Query(erased): Query<Erased>,
 ) -> CaseResult {
     let now = state.config.inbox.clock.now();
     let from = parse_date(&filters.from);
@@ -387,7 +416,7 @@ pub async fn page(
     } else {
         StatusCode::OK
     };
-    let view = ListPage::new(
+    let mut view = ListPage::new(
         &viewer,
         filters,
         errors,
@@ -395,5 +424,6 @@ pub async fn page(
         page,
         &need_areas(&state.questionnaire),
     );
+    view.erased = erased.shown(&state, &viewer).await?;
     Ok(render(status, &view))
 }

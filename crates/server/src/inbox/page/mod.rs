@@ -18,6 +18,7 @@ pub mod admin_account;
 pub mod admin_accounts;
 pub mod audit_log;
 pub mod enter_code;
+pub mod erase_referral;
 pub mod recovery_codes;
 pub mod set_password;
 pub mod set_up_authenticator;
