@@ -334,7 +334,7 @@ pub(super) mod tests {
         answers: serde_json::Value,
         score: Option<f64>,
     ) {
-        let body = serde_json::json!({ "answers": answers });
+        let body = serde_json::json!({ "answers": answers }).to_string();
         let wellbeing = score.map(|_| ("wemwbs", serde_json::json!(vec![4; 14]), 56_i64));
         db.execute(
             "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, practice,

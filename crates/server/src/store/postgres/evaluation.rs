@@ -42,7 +42,7 @@ impl Evaluation for PgStore {
 }
 
 /// The person agreed to evaluation (consent purposes are a JSON array of names).
-const CONSENTED: &str = "r.consent_purposes @> '[\"evaluation\"]'";
+const CONSENTED: &str = "r.consent_purposes::jsonb @> '[\"evaluation\"]'";
 
 /// The WHERE clause that picks the period's referrals (`r`), and its parameters.
 struct Filter {
@@ -118,7 +118,7 @@ fn count(row: &Row, column: usize) -> Result<u32, StoreError> {
 fn answers_sql() -> String {
     let paths: Vec<String> = ANSWER_PATHS
         .iter()
-        .map(|path| format!("r.body #> '{{{}}}'", path.replace('.', ",")))
+        .map(|path| format!("r.body::jsonb #> '{{{}}}'", path.replace('.', ",")))
         .collect();
     format!("jsonb_build_array({})", paths.join(", "))
 }
@@ -362,9 +362,9 @@ mod tests {
         );
         assert_eq!(
             answers_sql(),
-            "jsonb_build_array(r.body #> '{answers,safe_to_contact_at_home}', \
-             r.body #> '{answers,interpreter}', r.body #> '{answers,date_of_birth}', \
-             r.body #> '{answers,postcode}', r.body #> '{answers,needs}', r.body #> '{needs}')"
+            "jsonb_build_array(r.body::jsonb #> '{answers,safe_to_contact_at_home}', \
+              r.body::jsonb #> '{answers,interpreter}', r.body::jsonb #> '{answers,date_of_birth}', \
+              r.body::jsonb #> '{answers,postcode}', r.body::jsonb #> '{answers,needs}', r.body::jsonb #> '{needs}')"
         );
     }
 

@@ -46,8 +46,8 @@ pub async fn insert(
 
     let received_at = time(&new.received_at)?;
     let consent_purposes =
-        serde_json::to_value(&new.consent_purposes).map_err(StoreError::engine)?;
-    let body = serde_json::to_value(&new.body).map_err(StoreError::engine)?;
+        serde_json::to_string(&new.consent_purposes).map_err(StoreError::engine)?;
+    let body = serde_json::to_string(&new.body).map_err(StoreError::engine)?;
     let wellbeing = new.wellbeing.as_ref();
     let items = wellbeing.map(|w| serde_json::json!(w.items));
     let mut attempt = 1;

@@ -231,7 +231,7 @@ pub async fn list(db: &impl GenericClient, query: &ListQuery) -> Result<Referral
     // The filters' placeholders come first, so the columns' are numbered after them.
     let sql = format!(
         "SELECT r.reference, r.received_at, r.status, r.closure, r.outcome, r.practice, r.channel,
-                r.body #> '{{answers,name}}', r.body #> '{{answers,needs}}',
+                 r.body::jsonb #> '{{answers,name}}', r.body::jsonb #> '{{answers,needs}}',
                 r.urgent, r.unsafe_at_home, r.no_voicemail,
                 {ANSWERED}, {outstanding}, {due},
                 COALESCE(r.received_at > {seen}::timestamptz, FALSE)
