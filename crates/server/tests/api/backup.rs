@@ -133,13 +133,19 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_referral() {
             .arg("--site")
             .arg("no-site");
     });
-    let stored: BTreeMap<String, String> =
-        sql_rows(&restored_at, "SELECT idempotency_key, reference FROM referrals")
-            .into_iter()
-            .map(|row| (row[0].clone().unwrap(), row[1].clone().unwrap()))
-            .collect();
+    let stored: BTreeMap<String, String> = sql_rows(
+        &restored_at,
+        "SELECT idempotency_key, reference FROM referrals",
+    )
+    .into_iter()
+    .map(|row| (row[0].clone().unwrap(), row[1].clone().unwrap()))
+    .collect();
     for (key, reference) in &before {
-        assert_eq!(stored.get(key), Some(reference), "{key} missing from the backup");
+        assert_eq!(
+            stored.get(key),
+            Some(reference),
+            "{key} missing from the backup"
+        );
     }
     let (key, reference) = before.iter().next().unwrap();
     let replay = client

@@ -321,8 +321,9 @@ fn run_sql(location: &Path, sql: &str) -> (Vec<Vec<Option<String>>>, u64) {
                     .build()
                     .unwrap();
                 runtime.block_on(async {
-                    let (client, connection) =
-                        tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+                    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                        .await
+                        .unwrap();
                     tokio::spawn(connection);
                     let (mut rows, mut changed) = (Vec::new(), 0);
                     for message in client.simple_query(&sql).await.unwrap() {

@@ -236,18 +236,11 @@ async fn erasing_takes_the_typed_reference_then_removes_everything_and_leaves_on
         .is_empty());
     assert!(app.store().case_record(&reference).await.unwrap().is_none());
     assert!(app.find(&other).await.is_some(), "only that referral");
-    let conn = rusqlite::Connection::open(app.db_path()).unwrap();
     for table in ["checkins", "notes"] {
-        let orphans: i64 = conn
-            .query_row(
-                &format!(
-                    "SELECT count(*) FROM {table} WHERE referral_id NOT IN (SELECT id FROM referrals)"
-                ),
-                [],
-                |row| row.get(0),
-            )
-            .unwrap();
-        assert_eq!(orphans, 0, "{table}");
+        let orphans = app.sql(&format!(
+            "SELECT count(*) FROM {table} WHERE referral_id NOT IN (SELECT id FROM referrals)"
+        ));
+        assert_eq!(orphans[0][0].as_deref(), Some("0"), "{table}");
     }
     let after = audit_about(&app, &reference).await;
     assert_eq!(after.len(), before.len() + 1, "one entry for the erasure");

@@ -95,9 +95,8 @@ async fn export_holds_everything_and_erase_leaves_only_an_audit_entry() {
         .unwrap()
         .is_empty());
     assert!(app.find(&other).await.is_some(), "only that referral");
-    let orphans = app.sql(
-        "SELECT count(*) FROM checkins WHERE referral_id NOT IN (SELECT id FROM referrals)",
-    );
+    let orphans = app
+        .sql("SELECT count(*) FROM checkins WHERE referral_id NOT IN (SELECT id FROM referrals)");
     assert_eq!(orphans[0][0].as_deref(), Some("0"));
     let left: Vec<(String, Option<String>)> = app
         .sql(&format!(

@@ -219,11 +219,12 @@ impl Store for PgStore {
     }
 
     async fn store_referral(&self, new: NewReferral) -> Result<Stored, StoreError> {
-        serializable!(self, |tx| referrals::insert(
-            &mut tx,
-            &new,
-            reference::generate
-        ))
+        // READ COMMITTED, not `serializable!`: see `referrals::insert` for why it is enough.
+        let mut client = self.client().await?;
+        let mut tx = client.transaction().await?;
+        let stored = referrals::insert(&mut tx, &new, reference::generate).await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     async fn find_referral(&self, reference: &str) -> Result<Option<StoredReferral>, StoreError> {

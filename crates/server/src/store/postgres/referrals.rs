@@ -16,32 +16,18 @@ use crate::wellbeing::Wellbeing;
 const REFERENCE_ATTEMPTS: usize = 8;
 
 /// Stores a referral once per idempotency key, drawing references from `next_reference`, and
-/// queues its email (`new.notify`) with it, in the caller's SERIALIZABLE transaction: two
-/// retries racing each other (even on two instances) store one row, because PostgreSQL refuses
-/// the later one's insert as a conflict and [`super::PgStore::write`] runs it again, when it
-/// finds the first one's row.
+/// queues its email (`new.notify`) with it, in the caller's READ COMMITTED transaction: of two
+/// requests with one key racing each other (even on two instances), the later one's insert waits
+/// for the first to commit, does nothing (ON CONFLICT), and its next statement reads the first
+/// one's row. SERIALIZABLE is not needed here, and under load its predicate locks made false
+/// conflicts between unrelated referrals.
 pub async fn insert(
     tx: &mut Transaction<'_>,
     new: &NewReferral,
     mut next_reference: impl FnMut() -> String,
 ) -> Result<Stored, StoreError> {
-    let earlier = tx
-        .query_opt(
-            "SELECT reference, received_at, body_sha256 FROM referrals WHERE idempotency_key = $1",
-            &[&new.idempotency_key],
-        )
-        .await?;
-    if let Some(row) = earlier {
-        let receipt = Receipt {
-            reference: row.get(0),
-            received_at: stamp(row.get(1)),
-        };
-        let sha256: &str = row.get(2);
-        return Ok(if sha256 == new.body_sha256 {
-            Stored::Replayed(receipt)
-        } else {
-            Stored::KeyReused
-        });
+    if let Some(earlier) = earlier(tx, new).await? {
+        return Ok(earlier);
     }
 
     let received_at = time(&new.received_at)?;
@@ -57,13 +43,14 @@ pub async fn insert(
         // transaction goes on with another.
         let savepoint = tx.savepoint("draw_reference").await?;
         let inserted = savepoint
-            .query_one(
+            .query_opt(
                 "INSERT INTO referrals (reference, idempotency_key, body_sha256, received_at, status,
                      practice, channel, language, consent_version, consent_purposes, consented_at,
                      body, questionnaire_id, questionnaire_version, wellbeing_instrument,
                      wellbeing_items, wellbeing_score, wellbeing_raw, organisation)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $4, $11, $12, $13, $14, $15, $16,
                      $17, $18)
+                 ON CONFLICT (idempotency_key) DO NOTHING
                  RETURNING id",
                 &[
                     &reference,
@@ -88,9 +75,16 @@ pub async fn insert(
             )
             .await;
         match inserted {
-            Ok(row) => {
+            Ok(Some(row)) => {
                 savepoint.commit().await?;
                 break (row.get::<_, i64>(0), reference);
+            }
+            // Another request with this key committed while this one ran: it is the earlier.
+            Ok(None) => {
+                savepoint.commit().await?;
+                return earlier(tx, new)
+                    .await?
+                    .ok_or_else(|| StoreError::engine("a conflicting key that is not stored"));
             }
             Err(e) if attempt < REFERENCE_ATTEMPTS && is_reference_taken(&e) => {
                 savepoint.rollback().await?;
@@ -106,6 +100,27 @@ pub async fn insert(
     Ok(Stored::Created(Receipt {
         reference,
         received_at: new.received_at.clone(),
+    }))
+}
+
+/// What an earlier referral with this key came to: a replay of it, or a key reused.
+async fn earlier(tx: &Transaction<'_>, new: &NewReferral) -> Result<Option<Stored>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT reference, received_at, body_sha256 FROM referrals WHERE idempotency_key = $1",
+            &[&new.idempotency_key],
+        )
+        .await?;
+    Ok(row.map(|row| {
+        let receipt = Receipt {
+            reference: row.get(0),
+            received_at: stamp(row.get(1)),
+        };
+        if row.get::<_, &str>(2) == new.body_sha256 {
+            Stored::Replayed(receipt)
+        } else {
+            Stored::KeyReused
+        }
     }))
 }
 
