@@ -118,7 +118,8 @@ impl TestApp {
         Self::in_dir(dir, questionnaire, |_| {})
     }
 
-    /// An app on `dir/signpost.db`, which may already exist (it is migrated as the service would).
+    /// An app on the test's database ([`TestDb::new`]): on SQLite `dir/signpost.db`, which may
+    /// already exist (it is migrated as the service would); on PostgreSQL a new database.
     pub fn in_dir(
         dir: TempDir,
         questionnaire: Questionnaire,

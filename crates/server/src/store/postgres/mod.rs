@@ -3,9 +3,11 @@
 //! (idempotency keys, sessions, used links, the outbox's leases) is decided by it.
 //!
 //! Each call takes a connection from a pool. A call that reads and then writes runs in one
-//! SERIALIZABLE transaction ([`PgStore::write`]) and is tried again when PostgreSQL refuses it
+//! SERIALIZABLE transaction (`serializable!`, below) and is tried again when PostgreSQL refuses it
 //! for a conflict with another transaction: the same guarantee SQLite's IMMEDIATE transactions
-//! give on one machine ("of two racing requests exactly one wins"), across machines.
+//! give on one machine ("of two racing requests exactly one wins"), across machines. Two hot
+//! paths get it more cheaply: storing a referral (READ COMMITTED with ON CONFLICT on its key,
+//! `referrals::insert`) and claiming emails (`FOR UPDATE SKIP LOCKED`, `notifications.rs`).
 
 use std::time::Duration;
 
