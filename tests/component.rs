@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use signpost_core::fields::CalendarDate;
 use signpost_widget::app::{App, AppProps};
-use signpost_widget::journey::Loaded;
 use signpost_widget::config::Config;
+use signpost_widget::journey::Loaded;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};

@@ -21,6 +21,8 @@ use signpost_server::inbox::auth::users::{
 };
 use signpost_server::inbox::paths;
 use signpost_server::store::accounts::{Added, NewAccount};
+use signpost_server::store::Store;
+use time::OffsetDateTime;
 
 use crate::helpers::{send_to, TestApp, TestResponse};
 
@@ -55,8 +57,19 @@ impl InboxUser {
         role: Role,
         practices: &[&str],
     ) -> InboxUser {
-        let store = app.store();
         let now = app.config().inbox.clock.now();
+        Self::create_in(app.store(), now, email, role, practices).await
+    }
+
+    /// As [`InboxUser::create_with_email`], in any store (one that services started as processes
+    /// share, say), made at `now`.
+    pub async fn create_in(
+        store: &dyn Store,
+        now: OffsetDateTime,
+        email: &str,
+        role: Role,
+        practices: &[&str],
+    ) -> InboxUser {
         let account_email = AccountEmail::parse(email).unwrap();
         let access = match role {
             Role::Admin => Access::Admin,
