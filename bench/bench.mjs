@@ -11,7 +11,8 @@ import { launchBrowser, runJourney, runFirstPages, PROFILES } from './lib/browse
 import { buildFirstPages, firstPageJourneys, FIRST_PAGE_IDS } from './lib/first-pages.mjs';
 import { startSignpost, refer, followUpLink } from './lib/signpost.mjs';
 import { throughput, durability } from './lib/service.mjs';
-import { summarise, MEASURES, FIRST_PAGE_MEASURES, FIRST_PAGE_BUDGETS, BUDGETS, table, verdict, SERVICE_BUDGETS } from './lib/report.mjs';
+import { startPostgres } from './lib/postgres.mjs';
+import { summarise, MEASURES, FIRST_PAGE_MEASURES, FIRST_PAGE_BUDGETS, BUDGETS, table, verdict, SERVICE_BUDGETS, serviceTable, ENGINE_NAMES } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -19,7 +20,7 @@ const root = join(here, '..');
 function parseArgs(argv) {
   const o = { runs: 7, loadSeconds: 10, clients: 64, durabilitySeconds: 4, killAfterMs: 1500,
     profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost', ...FIRST_PAGE_IDS], browser: true, service: true,
-    waterfall: false };
+    waterfall: false, engines: ['sqlite', 'postgres'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -38,6 +39,7 @@ function parseArgs(argv) {
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-service') o.service = false;
     else if (a === '--waterfall') o.waterfall = true;
+    else if (a === '--engines') o.engines = next().split(',');
     else if (a === '--no-build') { /* handled by run.sh */ }
     else throw new Error(`unknown flag ${a} (see bench/README.md)`);
   }
@@ -46,6 +48,7 @@ function parseArgs(argv) {
   if (!(o.durabilitySeconds > 0 && o.durabilitySeconds <= 60)) throw new Error('--durability-seconds must be more than 0 and at most 60');
   if (!(o.killAfterMs > 0 && o.killAfterMs < o.durabilitySeconds * 1000)) throw new Error('--kill-after-ms must fall inside the durability load');
   for (const p of o.profiles) if (!PROFILES[p]) throw new Error(`unknown profile ${p}`);
+  for (const e of o.engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`unknown engine ${e} (sqlite, postgres)`);
   return o;
 }
 
@@ -63,7 +66,8 @@ const serverBin = process.env.SIGNPOST_SERVER_BIN ?? join(root, 'target/server/s
 const loadBin = process.env.SIGNPOST_LOAD_BIN ?? join(root, 'target/server/signpost-load');
 const lformsDir = join(here, `.cache/lforms-${LHC_VERSION}/package/dist/lforms`);
 const referralFixture = join(root, 'tests/fixtures/referrals/valid/phone-self-referral.json');
-const needed = [['signpost-server', serverBin], ['the widget (dist/)', join(root, 'dist/demo/follow-up.html')], ['lforms', lformsDir]];
+const needed = [['signpost-server', serverBin], ['the widget (dist/)', join(root, 'dist/demo/follow-up.html')]];
+if (options.browser) needed.push(['lforms', lformsDir]); // only the pages' part shows LHC-Forms
 if (options.service) needed.push(['signpost-load', loadBin]); // only the service part uses it
 for (const [what, path] of needed) {
   if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run bench/run.sh (without --no-build)`);
@@ -218,27 +222,29 @@ try {
   }
 
   if (options.service) {
-    console.log(`Service: ${options.clients} clients posting valid referrals for ${options.loadSeconds} s (release build, SQLite)…`);
-    const t = await throughput({ serverBin, loadBin, site: dist, body: referralFixture, clients: options.clients, seconds: options.loadSeconds });
-    console.log(`Durability: load for ${options.durabilitySeconds} s, kill -9 after ${options.killAfterMs} ms, restart, read back every 201…`);
-    const d = await durability({ serverBin, loadBin, site: dist, body: referralFixture, clients: options.clients,
-      seconds: options.durabilitySeconds, killAfterMs: options.killAfterMs });
-    const figures = { throughput_per_s: t.throughput_per_s, p99_ms: t.latency_ms.p99, lost: d.lost, peak_rss_bytes: t.peak_rss_bytes };
-    const verdicts = Object.fromEntries(Object.entries(SERVICE_BUDGETS).map(([k, b]) => {
-      const v = figures[k];
-      return [k, { budget: b.text, pass: v !== null && (b.min !== undefined ? v >= b.min : v <= b.max) }];
-    }));
-    results.service = { throughput: t, durability: d, verdicts };
-    const pf = (k) => `${verdicts[k].budget} → ${verdicts[k].pass ? 'PASS' : 'FAIL'}`;
-    const other = Object.entries(t.statuses).filter(([s]) => s !== '201').map(([s, n]) => `${s}: ${n}`).join(', ');
+    results.service = {};
+    for (const engine of options.engines) {
+      // PostgreSQL: a throwaway cluster for this run, a fresh database for each measurement.
+      const postgres = engine === 'postgres' ? startPostgres(root) : null;
+      try {
+        const db = () => postgres?.database();
+        console.log(`Service on ${ENGINE_NAMES[engine]}: ${options.clients} clients posting valid referrals for ${options.loadSeconds} s (release build)…`);
+        const t = await throughput({ serverBin, loadBin, site: dist, body: referralFixture, clients: options.clients, seconds: options.loadSeconds, db: db() });
+        console.log(`Durability on ${ENGINE_NAMES[engine]}: load for ${options.durabilitySeconds} s, kill -9 after ${options.killAfterMs} ms, restart, read back every 201…`);
+        const d = await durability({ serverBin, loadBin, site: dist, body: referralFixture, clients: options.clients,
+          seconds: options.durabilitySeconds, killAfterMs: options.killAfterMs, db: db() });
+        const figures = { throughput_per_s: t.throughput_per_s, p99_ms: t.latency_ms.p99, lost: d.lost, peak_rss_bytes: t.peak_rss_bytes };
+        const verdicts = Object.fromEntries(Object.entries(SERVICE_BUDGETS).map(([k, b]) => {
+          const v = figures[k];
+          return [k, { budget: b.text, pass: v !== null && (b.min !== undefined ? v >= b.min : v <= b.max) }];
+        }));
+        results.service[engine] = { throughput: t, durability: d, verdicts };
+      } finally {
+        postgres?.stop();
+      }
+    }
     console.log('');
-    console.log(`service — ${options.clients} concurrent clients, ${t.seconds.toFixed(1)} s`);
-    console.log(`  accepted (201)             ${t.accepted}${other ? ` (other answers: ${other})` : ''}${Object.keys(t.errors).length ? ` (errors: ${JSON.stringify(t.errors)})` : ''}`);
-    console.log(`  throughput                 ${Math.round(t.throughput_per_s)} referrals/s   ${pf('throughput_per_s')}`);
-    console.log(`  latency p50 / p99 / max    ${t.latency_ms.p50?.toFixed(1)} / ${t.latency_ms.p99?.toFixed(1)} / ${t.latency_ms.max?.toFixed(1)} ms   p99 ${pf('p99_ms')}`);
-    console.log(`  peak RSS of the server     ${(t.peak_rss_bytes / 1048576).toFixed(1)} MiB (VmHWM)   ${pf('peak_rss_bytes')}`);
-    console.log(`  durability: ${d.acknowledged} referrals acknowledged (201) before kill -9 at ${d.killed_after_ms} ms; restart health ${d.health_after_restart}`);
-    console.log(`  acknowledged referrals lost: ${d.lost}   ${pf('lost')}`);
+    console.log(serviceTable(results.service, options.clients));
   }
 } finally {
   await cleanup();

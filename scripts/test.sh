@@ -4,32 +4,42 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each step says how long the one before it took, so the test command's time (under 20 minutes on
+# a clean clone) can be watched step by step.
+step_started=$SECONDS
+step() {
+  echo "   ($((SECONDS - step_started)) s)"
+  step_started=$SECONDS
+  echo "== $*"
+}
+
 scripts/setup.sh
 
 # A throwaway PostgreSQL for the second engine's tests, in a folder of its own on a free port,
 # stopped and deleted however this script ends. Each test makes a database of its own in it.
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/signpost-pg.XXXXXX")
 trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
-echo "== starting a throwaway PostgreSQL"
+step "starting a throwaway PostgreSQL"
 SIGNPOST_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir")
 export SIGNPOST_TEST_POSTGRES SIGNPOST_REQUIRE_POSTGRES=1
 
-echo "== native tests (signpost-core, signpost-server, the widget's reducer), the store on SQLite"
+step "native tests (signpost-core, signpost-server, the widget's reducer), the store on SQLite"
 cargo test --workspace --quiet
 
 # The follow-up build (no `referral` feature) must build and pass its own tests too, and so must
 # its page drawn ahead of time for embed.js (`prerender`, src/prerender.rs).
 cargo test --quiet -p signpost-widget --no-default-features --features prerender
 
-echo "== the service's API and inbox suite again, the store on PostgreSQL"
+step "the service's API and inbox suite again, the store on PostgreSQL"
 SIGNPOST_TEST_ENGINE=postgres cargo test --quiet -p signpost-server --test api
 
-echo "== wasm component tests in headless Chromium"
+step "wasm component tests in headless Chromium"
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
   --chromedriver "$(command -v chromedriver)" -- --test component --test browser_json
 
-echo "== browser journeys against the running service"
+step "browser journeys against the running service"
 scripts/build-widget.sh
 cargo build --quiet -p signpost-server
 SIGNPOST_SERVER_BIN="$PWD/target/debug/signpost-server" SIGNPOST_SITE="$PWD/dist" \
   node --test --test-concurrency=1 tests/journeys/
+echo "   ($((SECONDS - step_started)) s; $SECONDS s in all)"

@@ -1,5 +1,6 @@
-// The service bench: throughput, latency and peak memory of signpost-server (release build, SQLite)
-// under 64 concurrent clients, then the durability check (kill -9 mid-load, restart, count losses).
+// The service bench: throughput, latency and peak memory of signpost-server (release build) under
+// 64 concurrent clients, then the durability check (kill -9 mid-load, restart, count losses), on a
+// fresh SQLite file, or on a fresh PostgreSQL database when `db` gives its URL.
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +16,8 @@ function runLoad(loadBin, args) {
   });
 }
 
-export async function throughput({ serverBin, loadBin, site, body, clients, seconds }) {
-  const server = await startSignpost({ bin: serverBin, site });
+export async function throughput({ serverBin, loadBin, site, body, clients, seconds, db }) {
+  const server = await startSignpost({ bin: serverBin, site, db });
   try {
     const result = await runLoad(loadBin, ['--url', `${server.url}/api/v1/referrals`, '--body', body,
       '--clients', String(clients), '--seconds', String(seconds)]);
@@ -37,9 +38,9 @@ function isStored(serverBin, db, reference) {
   });
 }
 
-export async function durability({ serverBin, loadBin, site, body, clients, seconds, killAfterMs }) {
+export async function durability({ serverBin, loadBin, site, body, clients, seconds, killAfterMs, db: url }) {
   const dir = mkdtempSync(join(tmpdir(), 'signpost-durability-'));
-  const db = join(dir, 'signpost.db');
+  const db = url ?? join(dir, 'signpost.db');
   const refs = join(dir, 'acknowledged.txt');
   let server;
   try {
