@@ -21,12 +21,15 @@ free_port() {
 
 # The server refuses to run as root; on a machine where the tests run as root (CI), the cluster
 # belongs to the unprivileged `postgres` user that Debian's package creates.
+# It runs from / so that a working folder it may not enter (a private temporary clone) does not
+# matter; every path given to it is absolute.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 command=${1:?start or stop}
 dir=${2:?the cluster folder}
+case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
 bin=$(bin_dir)
 
 case "$command" in
