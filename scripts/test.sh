@@ -31,7 +31,15 @@ cargo test --workspace --quiet
 cargo test --quiet -p signpost-widget --no-default-features --features prerender
 
 step "the service's API and inbox suite again, the store on PostgreSQL"
-SIGNPOST_TEST_ENGINE=postgres cargo test --quiet -p signpost-server --test api
+# The very binary the workspace run built and ran: `cargo test -p signpost-server` would resolve
+# the features of one package, not the workspace's, and build much of it again (78 s on 2 cores).
+api_suite=$(cargo test --workspace --no-run --quiet --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["profile"]["test"] and m["target"]["name"] == "api":
+        print(m["executable"])')
+(cd crates/server && SIGNPOST_TEST_ENGINE=postgres "$api_suite" -q)
 
 step "wasm component tests in headless Chromium"
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
@@ -39,7 +47,8 @@ PATH="$PWD/node_modules/.bin:$PATH" wasm-pack test --headless --chrome \
 
 step "browser journeys against the running service"
 scripts/build-widget.sh
-cargo build --quiet -p signpost-server
+# target/debug/signpost-server is the one the workspace's tests built and ran (the API suite
+# starts it as a process); building it alone would resolve other features and build it again.
 SIGNPOST_SERVER_BIN="$PWD/target/debug/signpost-server" SIGNPOST_SITE="$PWD/dist" \
   node --test --test-concurrency=1 tests/journeys/
 echo "   ($((SECONDS - step_started)) s; $SECONDS s in all)"
