@@ -21,7 +21,8 @@ pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/signpost-pg.XXXXXX")
 trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 step "starting a throwaway PostgreSQL"
 SIGNPOST_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir")
-export SIGNPOST_TEST_POSTGRES SIGNPOST_REQUIRE_POSTGRES=1
+# The cluster's own CA, for the tests of TLS to the database (postgres.sh makes it).
+export SIGNPOST_TEST_POSTGRES SIGNPOST_TEST_POSTGRES_CA="$pg_dir/tls/ca.crt" SIGNPOST_REQUIRE_POSTGRES=1
 
 step "native tests (signpost-core, signpost-server, the widget's reducer), the store on SQLite"
 cargo test --workspace --quiet

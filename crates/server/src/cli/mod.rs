@@ -74,7 +74,9 @@ pub enum Command {
 /// The database every subcommand takes.
 #[derive(Debug, Args)]
 pub struct DbArg {
-    /// The database: a SQLite file (`serve` creates it and its folder if missing).
+    /// The database: a SQLite file (`serve` creates it and its folder if missing), or a
+    /// PostgreSQL URL, `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, with `?sslmode=verify-full`
+    /// (and `&sslrootcert=CA.pem`) for verified TLS.
     #[arg(long = "db", env = "SIGNPOST_DB", default_value = DEFAULT_DB)]
     pub path: PathBuf,
 }

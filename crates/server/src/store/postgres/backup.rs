@@ -7,6 +7,7 @@ use std::path::Path;
 use tokio::process::Command;
 use tokio_postgres::config::Host;
 
+use super::connect::Target;
 use crate::store::StoreError;
 
 pub async fn dump(url: &str, to: &Path) -> Result<(), StoreError> {
@@ -16,7 +17,8 @@ pub async fn dump(url: &str, to: &Path) -> Result<(), StoreError> {
             to.display()
         )));
     }
-    let config: tokio_postgres::Config = url.parse()?;
+    let target = Target::parse(url).map_err(|e| StoreError::engine(e.to_string()))?;
+    let config = &target.config;
     let mut command = Command::new("pg_dump");
     command
         .args(["--format=custom", "--no-owner", "--file"])
@@ -37,6 +39,8 @@ pub async fn dump(url: &str, to: &Path) -> Result<(), StoreError> {
     if let Some(password) = config.get_password() {
         command.env("PGPASSWORD", String::from_utf8_lossy(password).into_owned());
     }
+    // TLS as the service connects: required and verified, or off.
+    command.envs(target.libpq_environment());
     let output = command
         .output()
         .await

@@ -15,7 +15,6 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use time::OffsetDateTime;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::NoTls;
 
 use super::audit::{Audit, AuditEntry, AuditQuery, NewAuditEntry};
 use super::error::{OpenError, StoreError};
@@ -31,6 +30,7 @@ mod backup;
 mod casework;
 mod checkins;
 mod columns;
+mod connect;
 mod evaluation;
 mod migrations;
 mod notifications;
@@ -77,18 +77,16 @@ impl PgStore {
     /// Callable from anywhere, inside a tokio runtime or not: the migrations run on a thread of
     /// their own, and the pool connects lazily on the runtime that first uses it.
     pub fn open(url: &str) -> Result<PgStore, OpenError> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e: tokio_postgres::Error| OpenError::Engine(Box::new(e)))?;
+        let target = connect::Target::parse(url)?;
         std::thread::scope(|scope| {
             scope
-                .spawn(|| migrations::run_blocking(&config))
+                .spawn(|| migrations::run_blocking(&target))
                 .join()
                 .unwrap_or_else(|_| Err(OpenError::Engine("the migrations panicked".into())))
         })?;
         let manager = Manager::from_config(
-            config,
-            NoTls,
+            target.config.clone(),
+            target.connector()?,
             // Fast: a connection whose socket closed (its runtime ended, as the command line's
             // do after each step; the server restarted) is replaced, without a query each time.
             ManagerConfig {
