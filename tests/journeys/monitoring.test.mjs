@@ -2,7 +2,8 @@
 // `signpost-server demo-data`: an admin made on the command line signs in (the set-password
 // link, then the authenticator's code computed here from the key the set-up page shows), opens
 // the monitoring page, changes the period, and downloads the CSV, by mouse and by keyboard alone;
-// axe-core on each page, and a screenshot at 1280 px.
+// axe-core on each page, and a screenshot at 1280 px. A link worker of the practice downloads one
+// referral's FHIR R4 Bundle the same two ways; one of another practice cannot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -53,9 +54,13 @@ async function expectAccessible(page, where) {
   assert.deepEqual(await axeViolations(page), [], `axe-core violations on ${where}`);
 }
 
-/** An admin account made with `user add`, its password set and its authenticator set up. */
-async function signedInAdmin() {
-  const link = run(['user', 'add', '--email', 'monitoring.lead@nhs.scot', '--role', 'admin', '--inbox-origin', server.url]);
+/**
+ * An account made with `user add` (an admin unless `practices` are given: then a link worker of
+ * those), its password set and its authenticator set up, signed in on a page of its own.
+ */
+async function signedIn(email, practices = []) {
+  const role = practices.length ? ['--role', 'link-worker', ...practices.flatMap((p) => ['--practice', p])] : ['--role', 'admin'];
+  const link = run(['user', 'add', '--email', email, ...role, '--inbox-origin', server.url]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(link);
@@ -64,7 +69,7 @@ async function signedInAdmin() {
   await page.getByRole('button', { name: 'Create password' }).click();
   await page.waitForURL(/set-up-authenticator|sign-in/);
   if (page.url().includes('/sign-in')) {
-    await page.fill('#email', 'monitoring.lead@nhs.scot');
+    await page.fill('#email', email);
     await page.fill('#password', PASSWORD);
     await page.getByRole('button', { name: /Continue|Sign in/ }).click();
   }
@@ -86,7 +91,7 @@ async function tabTo(page, locator) {
 }
 
 test('the monitoring page on demo data: figures, a new period, and the CSV by mouse and keyboard', async () => {
-  const { context, page } = await signedInAdmin();
+  const { context, page } = await signedIn('monitoring.lead@nhs.scot');
   await page.getByRole('link', { name: 'Monitoring' }).click();
   await page.locator('h1', { hasText: 'Monitoring' }).waitFor();
   assert.match(await page.title(), /^Monitoring – Signpost inbox$/);
@@ -136,5 +141,56 @@ test('the monitoring page on demo data: figures, a new period, and the CSV by mo
   }
   const log = run(['user', 'list']);
   assert.match(log, /monitoring\.lead@nhs\.scot/);
+  await context.close();
+});
+
+test("one referral's FHIR export, by mouse and keyboard, for its practice's link worker alone, and audited", async () => {
+  const { context, page } = await signedIn('fhir.worker@nhs.scot', ['43210']);
+  const first = page.locator('a[href^="/inbox/referrals/"]').first();
+  const href = await first.getAttribute('href');
+  const reference = href.split('/').pop();
+  await first.click();
+  await page.locator('h1').waitFor();
+  await expectAccessible(page, "a referral's page with its FHIR download");
+  const shot = join(tmpdir(), 'signpost-referral-fhir-1280.png');
+  await page.getByText('Download this referral as FHIR R4').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot });
+  console.log(`screenshot: ${shot}`);
+  const link = page.getByRole('link', { name: 'Download this referral as FHIR R4 (JSON)' });
+  const [byMouse] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  // By keyboard from the top of the page: the skip link and the header first, as a person would.
+  await page.locator('h1').evaluate((h) => { h.tabIndex = -1; h.focus(); });
+  await tabTo(page, link);
+  const [byKeyboard] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert.ok(await link.evaluate((e) => e === document.activeElement), 'focus stays on the link after the download');
+  assert.equal(page.url(), `${server.url}${href}`, 'the page stays where it was');
+  for (const download of [byMouse, byKeyboard]) {
+    assert.equal(download.suggestedFilename(), `${reference}.fhir.json`);
+    const bundle = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.equal(bundle.resourceType, 'Bundle');
+    const resources = bundle.entry.map((e) => e.resource);
+    const kinds = new Set(resources.map((r) => r.resourceType));
+    for (const kind of ['Patient', 'ServiceRequest', 'Task', 'QuestionnaireResponse', 'Consent']) {
+      assert.ok(kinds.has(kind), `the Bundle holds a ${kind}`);
+    }
+    const request = resources.find((r) => r.resourceType === 'ServiceRequest');
+    assert.ok(request.code.coding.some((c) => c.system === 'http://snomed.info/sct' && c.code === '871731000000106'),
+      JSON.stringify(request.code));
+    assert.ok(JSON.stringify(request.identifier ?? []).includes(reference), 'the ServiceRequest carries the reference');
+  }
+
+  // A link worker of another practice gets the same 404 page as for a reference that does not exist.
+  const other = await signedIn('other.practice@nhs.scot', ['10001']);
+  const refused = await other.page.goto(`${server.url}/inbox/referrals/${reference}/fhir.json`);
+  assert.equal(refused.status(), 404);
+  assert.ok(!(await refused.text()).includes('"resourceType"'), 'no Bundle in the refusal');
+  await other.context.close();
+
+  // Each of the two downloads is in the audit log, naming the format and the reference.
+  const admin = await signedIn('fhir.audit@nhs.scot');
+  await admin.page.goto(`${server.url}/inbox/admin/audit-log`);
+  const rows = admin.page.locator('tr', { hasText: reference }).filter({ hasText: 'format=fhir' });
+  assert.equal(await rows.count(), 2, 'two audited FHIR exports of that referral');
+  await admin.context.close();
   await context.close();
 });
