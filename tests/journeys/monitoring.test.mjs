@@ -2,8 +2,9 @@
 // `signpost-server demo-data`: an admin made on the command line signs in (the set-password
 // link, then the authenticator's code computed here from the key the set-up page shows), opens
 // the monitoring page, changes the period, and downloads the CSV, by mouse and by keyboard alone;
-// axe-core on each page, and a screenshot at 1280 px. A link worker of the practice downloads one
-// referral's FHIR R4 Bundle the same two ways; one of another practice cannot.
+// axe-core on each page, and a screenshot at 1280 px; both downloads are in the audit log. A link
+// worker of the practice downloads one referral's FHIR R4 Bundle the same two ways, audited too;
+// one of another practice gets the 404 page. One admin sign-in serves the whole file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -20,11 +21,15 @@ const PASSWORD = 'marram-grass tide 4 lighthouse';
 
 let server;
 let browser;
+let admin;
 before(async () => {
   ({ server, browser } = await startServerAndBrowser());
   run(['demo-data', '--referrals', '300', '--months', '12', '--practice', '43210', '--seed', '7']);
 });
-after(() => stopServerAndBrowser({ server, browser }));
+after(async () => {
+  if (admin) await (await admin).context.close();
+  await stopServerAndBrowser({ server, browser });
+});
 
 function run(args) {
   return execFileSync(serverBin, [...args, '--db', server.db],
@@ -81,6 +86,23 @@ async function signedIn(email, practices = []) {
   return { context, page };
 }
 
+/** The one admin of this file, signed in once and shared by its tests (a sign-in takes a second). */
+function signedInAdmin() {
+  admin ??= signedIn('monitoring.lead@nhs.scot');
+  return admin;
+}
+
+/** The audit log's rows (who, what, referral, detail), as an admin sees them, newest first. */
+async function auditRows(query = '') {
+  const { page } = await signedInAdmin();
+  await page.goto(`${server.url}/inbox/admin/audit-log${query}`);
+  await page.locator('h1', { hasText: 'Audit log' }).waitFor();
+  return page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => {
+    const [, who, what, reference, , detail] = [...row.cells].map((cell) => cell.innerText.trim());
+    return { who, what, reference, detail };
+  }));
+}
+
 /** Presses Tab until `locator` has the focus (at most 80 times). */
 async function tabTo(page, locator) {
   for (let i = 0; i < 80; i += 1) {
@@ -91,7 +113,7 @@ async function tabTo(page, locator) {
 }
 
 test('the monitoring page on demo data: figures, a new period, and the CSV by mouse and keyboard', async () => {
-  const { context, page } = await signedIn('monitoring.lead@nhs.scot');
+  const { page } = await signedInAdmin();
   await page.getByRole('link', { name: 'Monitoring' }).click();
   await page.locator('h1', { hasText: 'Monitoring' }).waitFor();
   assert.match(await page.title(), /^Monitoring – Signpost inbox$/);
@@ -139,9 +161,13 @@ test('the monitoring page on demo data: figures, a new period, and the CSV by mo
     assert.ok(!/07700 900|@example\.com|Example|Sample/.test(text.replace(/Riverside Demo Foodbank|Northfield Example Pantry|Hillhead Sample Welfare Rights/g, '')),
       'no invented name, phone or email in the dataset');
   }
-  const log = run(['user', 'list']);
-  assert.match(log, /monitoring\.lead@nhs\.scot/);
-  await context.close();
+  // Both downloads are in the audit log, by this admin, naming the format and the period.
+  const csv = (await auditRows()).filter((row) => row.detail.startsWith(`format=csv `) && row.detail.includes(`from=${from} `));
+  assert.equal(csv.length, 2, JSON.stringify(csv));
+  for (const row of csv) {
+    assert.equal(row.who, 'monitoring.lead@nhs.scot');
+    assert.equal(row.what, 'Exported data');
+  }
 });
 
 test("one referral's FHIR export, by mouse and keyboard, for its practice's link worker alone, and audited", async () => {
@@ -150,47 +176,57 @@ test("one referral's FHIR export, by mouse and keyboard, for its practice's link
   const href = await first.getAttribute('href');
   const reference = href.split('/').pop();
   await first.click();
-  await page.locator('h1').waitFor();
+  const name = await page.locator('h1').innerText();
   await expectAccessible(page, "a referral's page with its FHIR download");
-  const shot = join(tmpdir(), 'signpost-referral-fhir-1280.png');
-  await page.getByText('Download this referral as FHIR R4').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: shot });
-  console.log(`screenshot: ${shot}`);
   const link = page.getByRole('link', { name: 'Download this referral as FHIR R4 (JSON)' });
+  assert.equal(await link.getAttribute('href'), `${href}/fhir.json`);
   const [byMouse] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  // By keyboard from the top of the page: the skip link and the header first, as a person would.
+  assert.equal(page.url(), `${server.url}${href}`, 'the page stays where it was after a click');
+  // By keyboard from the page's heading (where a screen reader's "next heading" lands), forwards.
   await page.locator('h1').evaluate((h) => { h.tabIndex = -1; h.focus(); });
   await tabTo(page, link);
   const [byKeyboard] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   assert.ok(await link.evaluate((e) => e === document.activeElement), 'focus stays on the link after the download');
-  assert.equal(page.url(), `${server.url}${href}`, 'the page stays where it was');
+  assert.equal(page.url(), `${server.url}${href}`, 'the page stays where it was after Enter');
+  const shot = join(tmpdir(), 'signpost-referral-fhir-1280.png');
+  await page.screenshot({ path: shot }); // the link with the keyboard's focus, as it was left
+  console.log(`screenshot: ${shot}`);
   for (const download of [byMouse, byKeyboard]) {
     assert.equal(download.suggestedFilename(), `${reference}.fhir.json`);
     const bundle = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert.equal(bundle.resourceType, 'Bundle');
+    assert.equal(bundle.identifier.value, reference);
     const resources = bundle.entry.map((e) => e.resource);
-    const kinds = new Set(resources.map((r) => r.resourceType));
     for (const kind of ['Patient', 'ServiceRequest', 'Task', 'QuestionnaireResponse', 'Consent']) {
-      assert.ok(kinds.has(kind), `the Bundle holds a ${kind}`);
+      assert.equal(resources.filter((r) => r.resourceType === kind).length, 1, `the Bundle holds one ${kind}`);
     }
-    const request = resources.find((r) => r.resourceType === 'ServiceRequest');
+    const entry = (kind) => bundle.entry.find((e) => e.resource.resourceType === kind);
+    assert.equal(entry('Patient').resource.name[0].text, name, 'the person on the page');
+    const request = entry('ServiceRequest').resource;
     assert.ok(request.code.coding.some((c) => c.system === 'http://snomed.info/sct' && c.code === '871731000000106'),
       JSON.stringify(request.code));
-    assert.ok(JSON.stringify(request.identifier ?? []).includes(reference), 'the ServiceRequest carries the reference');
+    assert.deepEqual(request.identifier.map((i) => i.value), [reference]);
+    assert.equal(entry('Task').resource.focus.reference, entry('ServiceRequest').fullUrl, 'the Task is about the request');
   }
 
-  // A link worker of another practice gets the same 404 page as for a reference that does not exist.
+  // A link worker of another practice gets the inbox's 404 page, the same as for a reference
+  // that does not exist (so the URL does not even tell them the referral is there).
   const other = await signedIn('other.practice@nhs.scot', ['10001']);
   const refused = await other.page.goto(`${server.url}/inbox/referrals/${reference}/fhir.json`);
   assert.equal(refused.status(), 404);
-  assert.ok(!(await refused.text()).includes('"resourceType"'), 'no Bundle in the refusal');
+  assert.match(refused.headers()['content-type'], /^text\/html/);
+  assert.equal(await other.page.locator('h1').innerText(), 'Page not found');
+  const refusal = await refused.text();
+  assert.ok(!refusal.includes('"resourceType"') && !refusal.includes(name), 'nothing of the referral in the refusal');
+  await expectAccessible(other.page, 'the 404 page for another practice\'s referral');
+  const missing = await other.page.goto(`${server.url}/inbox/referrals/SP-2222-2222/fhir.json`);
+  assert.equal(missing.status(), 404);
+  assert.equal(await missing.text(), refusal, 'the same page as for no such referral');
   await other.context.close();
-
-  // Each of the two downloads is in the audit log, naming the format and the reference.
-  const admin = await signedIn('fhir.audit@nhs.scot');
-  await admin.page.goto(`${server.url}/inbox/admin/audit-log`);
-  const rows = admin.page.locator('tr', { hasText: reference }).filter({ hasText: 'format=fhir' });
-  assert.equal(await rows.count(), 2, 'two audited FHIR exports of that referral');
-  await admin.context.close();
   await context.close();
+
+  // Each of the two downloads is in the audit log, by the link worker; the refusal made none.
+  const rows = (await auditRows(`?reference=${reference}`)).filter((row) => row.detail === 'format=fhir count=1');
+  assert.deepEqual(rows.map((row) => [row.who, row.what, row.reference]),
+    [['fhir.worker@nhs.scot', 'Exported data', reference], ['fhir.worker@nhs.scot', 'Exported data', reference]]);
 });
