@@ -180,16 +180,16 @@ try {
   const figures = await (await browser.request(`/inbox/monitoring?${period}`)).text();
   const counted = figures.match(/<h2[^>]*>([\d,]+) referrals/)?.[1];
   console.log(`\n${counted} referrals in the period on the monitoring page (of ${options.referrals} made), release build, SQLite, ${options.runs} runs each, one at a time:\n`);
-  console.log(`${'what'.padEnd(46)} ${'first byte ms (min–max)'.padStart(26)} ${'last byte ms (min–max)'.padStart(26)} ${'size'.padStart(10)}  under 1 s?`);
+  console.log(`${'what'.padEnd(46)} ${'first byte ms (min–max)'.padStart(26)} ${'last byte ms (min–max)'.padStart(26)} ${'bytes'.padStart(11)}  under 1 s?`);
   for (const [name, path] of pages) {
     await timed(browser, path); // a first request warms the page cache, as a second look would
     const runs = [];
     for (let i = 0; i < options.runs; i++) runs.push(await timed(browser, path));
     const first = runs.map((r) => r.firstByte);
     const total = runs.map((r) => r.total);
-    const size = runs[0].bytes >= 1048576 ? `${(runs[0].bytes / 1048576).toFixed(1)} MiB` : `${(runs[0].bytes / 1024).toFixed(0)} KiB`;
+    const size = runs[0].bytes.toLocaleString('en-GB');
     console.log(`${name.padEnd(46)} ${`${ms(median(first))} (${Math.round(Math.min(...first))}–${Math.round(Math.max(...first))})`.padStart(26)} `
-      + `${`${ms(median(total))} (${Math.round(Math.min(...total))}–${Math.round(Math.max(...total))})`.padStart(26)} ${size.padStart(10)}  ${median(total) < 1000 ? 'yes' : 'NO'}`);
+      + `${`${ms(median(total))} (${Math.round(Math.min(...total))}–${Math.round(Math.max(...total))})`.padStart(26)} ${size.padStart(11)}  ${median(total) < 1000 ? 'yes' : 'NO'}`);
   }
 } finally {
   child.kill();
