@@ -188,7 +188,11 @@ test("one referral's FHIR export, by mouse and keyboard, for its practice's link
   const [byKeyboard] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   assert.ok(await link.evaluate((e) => e === document.activeElement), 'focus stays on the link after the download');
   assert.equal(page.url(), `${server.url}${href}`, 'the page stays where it was after Enter');
+  // GOV.UK's focus: black text on the yellow (the link's blue there is 3.8:1; axe sees no focus).
+  assert.deepEqual(await link.evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]),
+    ['rgb(11, 12, 12)', 'rgb(255, 221, 0)']);
   const shot = join(tmpdir(), 'signpost-referral-fhir-1280.png');
+  await page.mouse.move(0, 0); // off the link the mouse clicked, so the picture shows focus, not hover
   await page.screenshot({ path: shot }); // the link with the keyboard's focus, as it was left
   console.log(`screenshot: ${shot}`);
   for (const download of [byMouse, byKeyboard]) {
