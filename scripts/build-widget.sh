@@ -40,6 +40,8 @@ node --input-type=module -e "
 import { readFileSync, writeFileSync } from 'node:fs';
 import { minify } from 'csso';
 writeFileSync('dist/widget/signpost.css', minify(readFileSync('static/signpost.css', 'utf8'), { restructure: false }).css);"
+# The follow-up build's: the same without what only a referral draws (scripts/checkin-css.mjs).
+node scripts/checkin-css.mjs dist/widget/signpost.css dist/widget/signpost_checkin.css
 # Each build's first pages drawn ahead of time by the widget's own components (natively, with
 # Yew's server renderer), for embed.js to show while the wasm downloads (src/prerender.rs).
 prerender() {

@@ -2,7 +2,7 @@
 // One module script and no inline code, so it works under a strict Content-Security-Policy.
 // scripts/build-widget.sh bundles this file and its imports into one `embed.js`: a page loads a
 // single script, with no round trip for each import.
-import { here, buildFor, load } from './builds.js';
+import { here, buildFor, load, styleFor } from './builds.js';
 import { answeredOrWaited, lookUpCheckin } from './lookup.js';
 import { previewFor, showPreview, takeOverAtPause, widgetStarts } from './preview.js';
 
@@ -19,7 +19,7 @@ class SignpostWidget extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('link');
     style.rel = 'stylesheet';
-    style.href = new URL('signpost.css', here).href;
+    style.href = new URL(styleFor(build), here).href;
     const container = document.createElement('div');
     container.className = 'sp-root';
     root.append(style, container);
