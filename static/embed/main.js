@@ -4,7 +4,7 @@
 // single script, with no round trip for each import.
 import { here, buildFor, load, styleFor } from './builds.js';
 import { answeredOrWaited, lookUpCheckin } from './lookup.js';
-import { previewFor, showPreview, takeOverAtPause, widgetStarts } from './preview.js';
+import { previewFor, showPreview, shownOrWaited, takeOverAtPause, widgetStarts } from './preview.js';
 
 performance.mark('signpost:embed');
 
@@ -38,7 +38,7 @@ class SignpostWidget extends HTMLElement {
       if (drawn || !this.isConnected) return;
       if (p) {
         shown = showPreview(container, p);
-        if (this.widget) widgetStarts(shown); // started already, on this page: the preview stays
+        if (this.widget) widgetStarts(shown); // started already, on this page
         performance.mark('signpost:preview');
       } else {
         noPreview = true;
@@ -48,6 +48,7 @@ class SignpostWidget extends HTMLElement {
     ready.then(async (glue) => {
       performance.mark('signpost:wasm-ready');
       await answeredOrWaited(lookup);
+      await shownOrWaited(preview);
       if (!this.isConnected) return;
       // On the page the preview shows: the start page, or the first question if Start was pressed.
       const begun = shown ? widgetStarts(shown) : false;

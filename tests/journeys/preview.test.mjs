@@ -210,6 +210,48 @@ test('Start now pressed before the wasm arrives shows the first question at once
   await context.close();
 });
 
+// Where the widget has drawn out of sight while the person is busy on the preview (it waits for a
+// pause to take over), *Start now* moves the preview on at once and presses the widget's own
+// Start too, after the volunteer's tick: both are then on the first question.
+for (const { mode, url } of [{ mode: 'self', url: '/' }, { mode: 'assisted', url: '/demo/assisted.html' }]) {
+  test(`the ${mode} preview's Start, pressed once the widget has drawn out of sight, moves both on at once`, async () => {
+    const { context, page, problems, release } = await openWithWasmHeld(`${server.url}${url}`);
+    if (mode === 'assisted') await preview(page).getByLabel(english['assisted.present']).check();
+    // Start pressed the moment the widget has drawn, out of sight: what the page shows just after.
+    const pressed = page.evaluate((label) => new Promise((resolve) => {
+      new PerformanceObserver((list, observer) => {
+        if (!list.getEntriesByName('signpost:drawn').length) return;
+        observer.disconnect();
+        const root = document.querySelector('signpost-widget').shadowRoot;
+        const shown = () => root.querySelector('.sp-root[data-preview]');
+        const still = Boolean(shown());
+        [...shown().querySelectorAll('button')].find((b) => b.textContent.trim() === label).click();
+        resolve({ still, heading: shown()?.querySelector('h1').textContent.trim() });
+      }).observe({ type: 'mark' });
+    }), english['start.button']);
+    release();
+    // Busy: a key press every 50 ms keeps the widget from taking over at a pause until then.
+    let busy = true;
+    pressed.finally(() => { busy = false; });
+    while (busy) {
+      await page.keyboard.press('Control');
+      await page.waitForTimeout(50);
+    }
+    const { still, heading } = await pressed;
+    assert.ok(still, 'still the preview when Start was pressed, the widget drawn out of sight');
+    assert.equal(heading, URGENT, 'the preview moved on at once');
+    await widget(page).locator('.sp-root:not([data-preview]) h1', { hasText: URGENT }).waitFor();
+    assert.equal(await preview(page).count(), 0, 'the widget, on the same page, has taken over');
+    assert.equal((await focusedControl(page)).text, URGENT, 'focus on the first question\'s heading');
+    assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, 'nothing missed, the volunteer\'s tick counted');
+    await urgent(widget(page), 'no').click();
+    await press(page, button(page, 'common.continue'));
+    assert.equal((await widget(page).locator('h1').innerText()).trim(), english['question.needs.label']);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
 test('by keyboard alone, the assisted start page\'s box, Start now and the first question before the wasm arrives carry over', async () => {
   const { context, page, problems, release } = await openWithWasmHeld(`${server.url}/demo/assisted.html`);
   await preview(page).getByLabel(english['assisted.present']).focus();
