@@ -32,7 +32,7 @@ cp target/wasm-pkg/signpost_{widget,checkin}_bg.wasm dist/widget/
 node_modules/.bin/esbuild static/embed/main.js --bundle --format=esm --log-level=warning \
   --outfile=target/wasm-pkg/embed.js
 for script in target/wasm-pkg/{signpost_widget,signpost_checkin,embed}.js; do
-  node_modules/.bin/terser "$script" --module --compress --mangle --output "dist/widget/$(basename "$script")"
+  node_modules/.bin/terser "$script" --module --compress passes=3 --mangle --output "dist/widget/$(basename "$script")"
 done
 [ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/
 # The style sheet, minified by csso (without restructuring, so the rules keep their order).
