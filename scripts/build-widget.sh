@@ -54,6 +54,8 @@ prerender signpost_checkin --no-default-features
 cp -r static/i18n dist/widget/i18n
 cp index.html dist/
 cp demo/* dist/demo/
+# The demo's referral pages carry their start page's preview (scripts/inline-preview.mjs).
+node scripts/inline-preview.mjs dist/widget/signpost_widget.preview.en.json dist/index.html dist/demo/assisted.html
 
 find dist -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) | while read -r file; do
   brotli --force --quality=11 --keep "$file"
