@@ -58,7 +58,24 @@ function waterfall(r) {
     `    ${String(Math.round(x.sent_ms)).padStart(5)} → ${String(Math.round(x.finished_ms)).padStart(5)} ms ${(x.bytes / 1024).toFixed(1).padStart(6)} KiB  ${new URL(x.url).pathname}`);
   const marks = Object.entries(r.marks ?? {}).map(([name, at]) => `    ${String(Math.round(at)).padStart(5)} ms  mark ${name}`);
   return [...rows, ...marks, `    first question ${Math.round(r.first_question_interactive_ms)} ms`,
-    ...(r.each_answer_ms ? [`    each answer (ms): ${r.each_answer_ms.join(' ')}`] : [])].join('\n');
+    ...(r.each_answer_ms ? [`    each answer (ms): ${r.each_answer_ms.join(' ')}`] : []),
+    ...slowEvents(r.event_entries ?? [])].join('\n');
+}
+
+/**
+ * Event Timing entries over 16 ms (each in its own document's clock), one line for each
+ * interaction: a press's pointer, mouse and click entries share a frame and so a duration. Says
+ * whether the wait before its handlers, or the handlers, took the time.
+ */
+function slowEvents(entries) {
+  const byFrame = new Map();
+  for (const e of entries) {
+    const key = `${Math.round(e.at / 4)}:${e.duration}`;
+    const seen = byFrame.get(key);
+    if (!seen || e.handlers > seen.handlers || (e.name === 'click' && seen.name !== 'click')) byFrame.set(key, e);
+  }
+  return [...byFrame.values()].sort((a, b) => a.at - b.at).map((e) =>
+    `    ${String(e.at).padStart(5)} ms  event ${e.name} ${e.duration} ms (waited ${e.waited}, handlers ${e.handlers})`);
 }
 
 const options = parseArgs(process.argv.slice(2));

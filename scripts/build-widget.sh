@@ -32,7 +32,7 @@ cp target/wasm-pkg/signpost_{widget,checkin}_bg.wasm dist/widget/
 node_modules/.bin/esbuild static/embed/main.js --bundle --format=esm --log-level=warning \
   --outfile=target/wasm-pkg/embed.js
 for script in target/wasm-pkg/{signpost_widget,signpost_checkin,embed}.js; do
-  node_modules/.bin/terser "$script" --module --compress --mangle --output "dist/widget/$(basename "$script")"
+  node_modules/.bin/terser "$script" --module --compress passes=3 --mangle --output "dist/widget/$(basename "$script")"
 done
 [ -d target/wasm-pkg/snippets ] && cp -r target/wasm-pkg/snippets dist/widget/
 # The style sheet, minified by csso (without restructuring, so the rules keep their order).
@@ -40,6 +40,8 @@ node --input-type=module -e "
 import { readFileSync, writeFileSync } from 'node:fs';
 import { minify } from 'csso';
 writeFileSync('dist/widget/signpost.css', minify(readFileSync('static/signpost.css', 'utf8'), { restructure: false }).css);"
+# The follow-up build's: the same without what only a referral draws (scripts/checkin-css.mjs).
+node scripts/checkin-css.mjs dist/widget/signpost.css dist/widget/signpost_checkin.css
 # Each build's first pages drawn ahead of time by the widget's own components (natively, with
 # Yew's server renderer), for embed.js to show while the wasm downloads (src/prerender.rs).
 prerender() {
@@ -52,6 +54,8 @@ prerender signpost_checkin --no-default-features
 cp -r static/i18n dist/widget/i18n
 cp index.html dist/
 cp demo/* dist/demo/
+# The demo's referral pages carry their start page's preview (scripts/inline-preview.mjs).
+node scripts/inline-preview.mjs dist/widget/signpost_widget.preview.en.json dist/index.html dist/demo/assisted.html
 
 find dist -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) | while read -r file; do
   brotli --force --quality=11 --keep "$file"

@@ -13,7 +13,8 @@ for build in signpost_widget signpost_checkin; do
   echo "$build ($([ $build = signpost_checkin ] && echo 'mode="follow-up"' || echo 'mode="self", "assisted"'))"
   printf '%-28s %12s %12s %12s\n' file raw gzip brotli
   total_raw=0 total_gz=0 total_br=0
-  for file in "${build}_bg.wasm" "$build.js" embed.js signpost.css; do
+  css=$([ $build = signpost_checkin ] && echo signpost_checkin.css || echo signpost.css)
+  for file in "${build}_bg.wasm" "$build.js" embed.js "$css"; do
     path="dist/widget/$file"
     raw=$(stat -c %s "$path")
     gz=$(gzip -9 -c "$path" | wc -c)
@@ -29,9 +30,10 @@ done
 # Where the wasm is slower to arrive, the first page shows from the build's preview (README).
 for build in signpost_widget signpost_checkin; do
   preview=0
-  for file in embed.js signpost.css "$build.preview.en.json"; do
+  css=$([ $build = signpost_checkin ] && echo signpost_checkin.css || echo signpost.css)
+  for file in embed.js "$css" "$build.preview.en.json"; do
     preview=$((preview + $(brotli -q 11 -c "dist/widget/$file" | wc -c)))
   done
-  echo "$build's first page as a preview (embed.js, CSS, $build.preview.en.json): $(kib "$preview") brotli, without the wasm"
+  echo "$build's first page as a preview (embed.js, $css, $build.preview.en.json): $(kib "$preview") brotli, without the wasm"
 done
 echo "(the bench adds the document, headers and the follow-up look-up: about 1.8 KiB; ../shared/BUDGETS.md)"

@@ -155,8 +155,10 @@ export async function runFirstPages(browser, profileName, journey, { timeout = 6
   const { context, page, problems, bytesBy, resourcesBy } = await openCold(browser, profileName, { startLabel: journey.startLabel }, { timeout });
   let slowest = 16;
   let slowestName = null;
+  const events = [];
   const readEvents = async () => {
-    const e = await page.evaluate(() => { window.__bench.flushEvents(); return { max: window.__bench.maxEvent, name: window.__bench.maxEventName }; });
+    const e = await page.evaluate(() => { window.__bench.flushEvents(); return { max: window.__bench.maxEvent, name: window.__bench.maxEventName, list: window.__bench.eventList.splice(0) }; });
+    events.push(...e.list);
     if (e.max > slowest) ({ max: slowest, name: slowestName } = e);
   };
   // A mark in whichever document is current: a navigation destroys the context waited in.
@@ -206,6 +208,7 @@ export async function runFirstPages(browser, profileName, journey, { timeout = 6
       bytes_before_first_question: bytesBy(firstQuestionMs, start.timeOrigin),
       slowest_interaction_ms: slowest,
       slowest_interaction_event: slowestName,
+      event_entries: events,
       follow_up_page_ms: since(followUp),
       problems,
       resources: resourcesBy(firstQuestionMs, start.timeOrigin),

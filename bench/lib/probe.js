@@ -8,7 +8,7 @@
 // the slowest Event Timing entry (durationThreshold 16 ms) and the wasm memories instantiated.
 // Shadow roots are followed by wrapping attachShadow, so the widget's open root is seen too.
 ({ startLabel } = {}) => {
-  const bench = (window.__bench = { marks: {}, maxEvent: 0, maxEventName: null, events: 0, memories: [] });
+  const bench = (window.__bench = { marks: {}, maxEvent: 0, maxEventName: null, events: 0, eventList: [], memories: [] });
   const roots = [document];
   const observers = [];
 
@@ -81,6 +81,9 @@
   const take = (entries) => {
     for (const e of entries) {
       bench.events++;
+      // Each one's timing too, for the waterfall: when it began, and how long its handlers ran.
+      bench.eventList.push({ name: e.name, at: Math.round(e.startTime), duration: e.duration,
+        handlers: Math.round(e.processingEnd - e.processingStart), waited: Math.round(e.processingStart - e.startTime) });
       if (e.duration > bench.maxEvent) { bench.maxEvent = e.duration; bench.maxEventName = e.name; }
     }
   };

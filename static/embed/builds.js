@@ -18,6 +18,12 @@ export function buildFor(element) {
   return modeOf(element) === 'follow-up' ? 'signpost_checkin' : 'signpost_widget';
 }
 
+// Each build's style sheet: the follow-up build's leaves out what only a referral draws
+// (scripts/checkin-css.mjs).
+export function styleFor(name) {
+  return name === 'signpost_checkin' ? 'signpost_checkin.css' : 'signpost.css';
+}
+
 export function load(name) {
   if (!builds.has(name)) {
     builds.set(name, import(new URL(`${name}.js`, here).href).then(async (glue) => {

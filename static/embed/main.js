@@ -2,9 +2,9 @@
 // One module script and no inline code, so it works under a strict Content-Security-Policy.
 // scripts/build-widget.sh bundles this file and its imports into one `embed.js`: a page loads a
 // single script, with no round trip for each import.
-import { here, buildFor, load } from './builds.js';
+import { here, buildFor, load, styleFor } from './builds.js';
 import { answeredOrWaited, lookUpCheckin } from './lookup.js';
-import { previewFor, showPreview, takeOverAtPause, widgetStarts } from './preview.js';
+import { previewFor, showPreview, shownOrWaited, takeOverAtPause, widgetStarts } from './preview.js';
 
 performance.mark('signpost:embed');
 
@@ -19,7 +19,7 @@ class SignpostWidget extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('link');
     style.rel = 'stylesheet';
-    style.href = new URL('signpost.css', here).href;
+    style.href = new URL(styleFor(build), here).href;
     const container = document.createElement('div');
     container.className = 'sp-root';
     root.append(style, container);
@@ -38,7 +38,7 @@ class SignpostWidget extends HTMLElement {
       if (drawn || !this.isConnected) return;
       if (p) {
         shown = showPreview(container, p);
-        if (this.widget) widgetStarts(shown); // started already, on this page: the preview stays
+        if (this.widget) widgetStarts(shown); // started already, on this page
         performance.mark('signpost:preview');
       } else {
         noPreview = true;
@@ -48,6 +48,7 @@ class SignpostWidget extends HTMLElement {
     ready.then(async (glue) => {
       performance.mark('signpost:wasm-ready');
       await answeredOrWaited(lookup);
+      await shownOrWaited(preview);
       if (!this.isConnected) return;
       // On the page the preview shows: the start page, or the first question if Start was pressed.
       const begun = shown ? widgetStarts(shown) : false;

@@ -19,6 +19,22 @@ async function expectAccessible(page, where) {
   assert.deepEqual(await axeViolations(page), [], `axe-core violations on ${where}`);
 }
 
+/**
+ * The classes on the follow-up page that the widget's style sheet has rules for but the check-in
+ * build's lighter one lacks (scripts/checkin-css.mjs leaves out what only a referral draws): none.
+ */
+async function classesLeftUnstyled(page) {
+  return page.evaluate(async () => {
+    const root = document.querySelector('signpost-widget').shadowRoot;
+    const sheet = root.querySelector('link[rel=stylesheet]').getAttribute('href');
+    const [whole, light] = await Promise.all(['signpost.css', 'signpost_checkin.css']
+      .map(async (file) => (await fetch(new URL(file, new URL(sheet, location.href)))).text()));
+    const ruled = (css, name) => new RegExp(`\\.${name}(?![\\w-])`).test(css);
+    const classes = new Set([...root.querySelectorAll('[class]')].flatMap((element) => [...element.classList]));
+    return { sheet: sheet.split('/').pop(), unstyled: [...classes].filter((name) => ruled(whole, name) && !ruled(light, name)) };
+  });
+}
+
 /** Nothing about anyone left where a page at the service's origin could read it. */
 async function expectNothingLeft(page) {
   const left = await page.evaluate(async () => ({
@@ -175,6 +191,7 @@ test('a returning patient follows their link, answers the same scale, and sees h
   await expectAccessible(page, 'the follow-up questions');
   await press(page, button(page, 'followup.send'));
   assert.ok(await widget(page).locator('.sp-error-summary').count(), 'every statement needs an answer');
+  assert.deepEqual(await classesLeftUnstyled(page), { sheet: 'signpost_checkin.css', unstyled: [] }, 'the check-in build\'s own style sheet has all it draws');
   await answerByMouse(page, new Map(Array.from({ length: 14 }, (_, i) => [`wellbeing.items.${i + 1}`, '3'])));
   await press(page, button(page, 'followup.send'));
   // "Sending your answers" shows first; the result only once the service has stored them.
@@ -187,12 +204,14 @@ test('a returning patient follows their link, answers the same scale, and sees h
   assert.match(rows[0], /When you started.*\t33$/s);
   assert.match(rows[1], /Today.*\t42$/s);
   await expectAccessible(page, 'the follow-up result');
+  assert.deepEqual((await classesLeftUnstyled(page)).unstyled, [], 'the result page\'s classes, the chart\'s too');
 
   // The link is for one check-in.
   await page.goto(link);
   await widget(page).locator('h1').waitFor();
   await widget(page).getByText(english['followup.unavailable.used']).waitFor();
   await expectAccessible(page, 'a used link');
+  assert.deepEqual((await classesLeftUnstyled(page)).unstyled, []);
   await expectNothingLeft(page);
   // The browser itself logs the service's 410 for the used link; the widget adds nothing.
   assert.deepEqual(problems.filter((p) => !/status of 410/.test(p)), []);

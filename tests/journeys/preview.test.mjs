@@ -174,16 +174,31 @@ const startNow = (page) => preview(page).getByRole('button', { name: english['st
 const urgent = (root, value) => root.locator(`input[name="answers.urgent"][value="${value}"]`);
 const URGENT = english['question.urgent.label'];
 
+// The referral build's first pages drawn at build time; the demo pages carry their own mode's.
+const PREVIEW_FILE = '/widget/signpost_widget.preview.en.json';
+
 /** The preview's markup, and the first question of `mode` as drawn at build time, both as the browser reads them. */
 function previewAndDrawn(page, mode) {
-  return page.evaluate(async (key) => {
-    const file = performance.getEntriesByType('resource').find((e) => e.name.includes('.preview.en.json')).name;
+  return page.evaluate(async ({ key, file }) => {
     const drawn = document.createElement('template');
     drawn.innerHTML = (await (await fetch(file)).json()).views[key];
     const shown = document.querySelector('signpost-widget').shadowRoot.querySelector('.sp-root[data-preview]');
     return { shown: shown.innerHTML, drawn: drawn.innerHTML };
-  }, `${mode}.first_question`);
+  }, { key: `${mode}.first_question`, file: PREVIEW_FILE });
 }
+
+// scripts/inline-preview.mjs writes each demo referral page's preview into the page itself.
+test('the demo referral pages carry their own preview: the start page shows before the wasm without fetching one', async () => {
+  for (const { url, mode } of [{ url: '/', mode: 'self' }, { url: '/demo/assisted.html', mode: 'assisted' }]) {
+    const { context, page, files, release } = await openWithWasmHeld(`${server.url}${url}`);
+    const carried = await page.evaluate(() => Object.keys(JSON.parse(document.getElementById('signpost-preview').textContent).views));
+    assert.deepEqual(carried, [mode, `${mode}.first_question`], 'its own mode\'s pages only');
+    assert.ok(!files.some((f) => f.endsWith('.preview.en.json')), `no preview fetched: ${files}`);
+    release();
+    await widgetDrawn(page);
+    await context.close();
+  }
+});
 
 test('Start now pressed before the wasm arrives shows the first question at once, and its answer, focus and the page carry over', async () => {
   const { context, page, problems, api, release } = await openWithWasmHeld(`${server.url}/`);
@@ -209,6 +224,53 @@ test('Start now pressed before the wasm arrives shows the first question at once
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Where the widget has drawn out of sight while the person is busy on the preview (it waits for a
+// pause to take over), *Start now* moves the preview on at once and presses the widget's own
+// Start too, after the volunteer's tick: both are then on the first question.
+for (const { mode, url } of [{ mode: 'self', url: '/' }, { mode: 'assisted', url: '/demo/assisted.html' }]) {
+  test(`the ${mode} preview's Start, pressed once the widget has drawn out of sight, moves both on at once`, async () => {
+    const { context, page, problems, release } = await openWithWasmHeld(`${server.url}${url}`);
+    if (mode === 'assisted') await preview(page).getByLabel(english['assisted.present']).check();
+    // Start pressed the moment the widget has drawn, out of sight: what the page shows just after.
+    // The observer is in place before the wasm is let through.
+    await page.evaluate((label) => {
+      window.pressedOnDrawn = new Promise((resolve) => {
+        new PerformanceObserver((list, observer) => {
+          if (!list.getEntriesByName('signpost:drawn').length) return;
+          observer.disconnect();
+          const root = document.querySelector('signpost-widget').shadowRoot;
+          const shown = () => root.querySelector('.sp-root[data-preview]');
+          const still = Boolean(shown());
+          if (still) [...shown().querySelectorAll('button')].find((b) => b.textContent.trim() === label).click();
+          resolve({ still, heading: shown()?.querySelector('h1').textContent.trim() });
+        }).observe({ type: 'mark' });
+      });
+    }, english['start.button']);
+    const pressed = page.evaluate(() => window.pressedOnDrawn);
+    release();
+    // Busy: a key press every 50 ms keeps the widget from taking over at a pause until then
+    // (for at most 20 s: the test fails below if the widget never drew).
+    let busy = true;
+    pressed.finally(() => { busy = false; });
+    for (const until = Date.now() + 20_000; busy && Date.now() < until;) {
+      await page.keyboard.press('Control');
+      await page.waitForTimeout(50);
+    }
+    const { still, heading } = await Promise.race([pressed, new Promise((_, reject) => setTimeout(() => reject(new Error('the widget never drew')), 20_000))]);
+    assert.ok(still, 'still the preview when Start was pressed, the widget drawn out of sight');
+    assert.equal(heading, URGENT, 'the preview moved on at once');
+    await widget(page).locator('.sp-root:not([data-preview]) h1', { hasText: URGENT }).waitFor();
+    assert.equal(await preview(page).count(), 0, 'the widget, on the same page, has taken over');
+    assert.equal((await focusedControl(page)).text, URGENT, 'focus on the first question\'s heading');
+    assert.equal(await widget(page).locator('.sp-error-summary').count(), 0, 'nothing missed, the volunteer\'s tick counted');
+    await urgent(widget(page), 'no').click();
+    await press(page, button(page, 'common.continue'));
+    assert.equal((await widget(page).locator('h1').innerText()).trim(), english['question.needs.label']);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
 
 test('by keyboard alone, the assisted start page\'s box, Start now and the first question before the wasm arrives carry over', async () => {
   const { context, page, problems, release } = await openWithWasmHeld(`${server.url}/demo/assisted.html`);
@@ -280,10 +342,7 @@ test('with instrument="none" the first question counts one page fewer: Start wai
   const { context, page, problems, release } = await openWithWasmHeld(`${server.url}/index.html`, { attributes: 'instrument="none"' });
   await startNow(page).click();
   assert.equal((await preview(page).locator('h1').innerText()).trim(), english['start.heading'], 'still the start page');
-  const drawn = await page.evaluate(async () => {
-    const file = performance.getEntriesByType('resource').find((e) => e.name.includes('.preview.en.json')).name;
-    return (await (await fetch(file)).json()).views['self.first_question'];
-  });
+  const drawn = await page.evaluate(async (file) => (await (await fetch(file)).json()).views['self.first_question'], PREVIEW_FILE);
   release();
   await widgetDrawn(page);
   await widget(page).locator('h1', { hasText: URGENT }).waitFor();
