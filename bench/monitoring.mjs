@@ -11,11 +11,11 @@
 // page `--runs` times, one request at a time: the time to the response's first byte and to its
 // last, and its size.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { totp } from '../tests/journeys/totp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -73,25 +73,6 @@ function serve() {
   });
 }
 
-/** RFC 4648 base32, as the set-up page shows the key. */
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238: HMAC-SHA1 of the 30-second step, truncated to 6 digits. */
-function totp(key) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
 /** A browser's cookies and the inbox's forms, over fetch. */
 class Browser {
   constructor(origin) { this.origin = origin; this.cookies = new Map(); }
@@ -144,7 +125,7 @@ async function signInAdmin(origin) {
   if (page.url.includes('/sign-in')) page = await browser.submit(page, { email, password: PASSWORD });
   const secret = page.html.match(/class="sp-inbox-secret">([^<]+)</)?.[1];
   if (!secret) throw new Error(`no authenticator key on ${page.url}`);
-  page = await browser.submit(page, { code: totp(base32(secret)) });
+  page = await browser.submit(page, { code: totp(secret) });
   page = await browser.submit(page, {});
   if (!new URL(page.url).pathname.startsWith('/inbox')) throw new Error(`signed in to ${page.url}?`);
   return browser;

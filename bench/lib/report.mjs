@@ -131,27 +131,26 @@ export const ENGINE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 export function serviceTable(byEngine, clients) {
   const engines = Object.keys(byEngine);
   const W = 30;
+  // Each row: its name, its cell for one engine's results, and the budget it is judged by.
   const rows = [
     ['seconds of load', (r) => r.throughput.seconds.toFixed(1)],
     ['accepted (201)', (r) => String(r.throughput.accepted)],
     ['other answers', (r) => Object.entries(r.throughput.statuses).filter(([s]) => s !== '201').map(([s, n]) => `${s}: ${n}`).join(', ')
       + (Object.keys(r.throughput.errors).length ? ` errors: ${JSON.stringify(r.throughput.errors)}` : '') || 'none'],
-    ['throughput (referrals/s)', (r) => `${Math.round(r.throughput.throughput_per_s)} ${mark(r, 'throughput_per_s')}`],
-    ['latency p50 / p99 / max (ms)', (r) => `${r.throughput.latency_ms.p50?.toFixed(1)} / ${r.throughput.latency_ms.p99?.toFixed(1)} / ${r.throughput.latency_ms.max?.toFixed(1)} ${mark(r, 'p99_ms')}`],
-    ['peak RSS of the server (MiB)', (r) => `${(r.throughput.peak_rss_bytes / 1048576).toFixed(1)} ${mark(r, 'peak_rss_bytes')}`],
+    ['throughput (referrals/s)', (r) => String(Math.round(r.throughput.throughput_per_s)), 'throughput_per_s'],
+    ['latency p50 / p99 / max (ms)', (r) => `${r.throughput.latency_ms.p50?.toFixed(1)} / ${r.throughput.latency_ms.p99?.toFixed(1)} / ${r.throughput.latency_ms.max?.toFixed(1)}`, 'p99_ms'],
+    ['peak RSS of the server (MiB)', (r) => (r.throughput.peak_rss_bytes / 1048576).toFixed(1), 'peak_rss_bytes'],
     ['kill -9: acknowledged before', (r) => `${r.durability.acknowledged} at ${r.durability.killed_after_ms} ms`],
     ['kill -9: health after restart', (r) => String(r.durability.health_after_restart)],
-    ['kill -9: acknowledged but lost', (r) => `${r.durability.lost} ${mark(r, 'lost')}`],
+    ['kill -9: acknowledged but lost', (r) => String(r.durability.lost), 'lost'],
   ];
   const lines = [`service — ${clients} concurrent clients posting valid referrals (release build)`];
   lines.push(pad('', 32) + engines.map((e) => lpad(ENGINE_NAMES[e], W)).join('') + '  budget');
-  for (const [name, cell] of rows) {
-    const budget = { 'throughput (referrals/s)': 'throughput_per_s', 'latency p50 / p99 / max (ms)': 'p99_ms',
-      'peak RSS of the server (MiB)': 'peak_rss_bytes', 'kill -9: acknowledged but lost': 'lost' }[name];
-    lines.push(pad(name, 32) + engines.map((e) => lpad(cell(byEngine[e]), W)).join('') + (budget ? `  ${SERVICE_BUDGETS[budget].text}` : ''));
+  for (const [name, cell, budget] of rows) {
+    const shown = (r) => (budget ? `${cell(r)} ${r.verdicts[budget].pass ? 'PASS' : 'FAIL'}` : cell(r));
+    lines.push(pad(name, 32) + engines.map((e) => lpad(shown(byEngine[e]), W)).join('') + (budget ? `  ${SERVICE_BUDGETS[budget].text}` : ''));
   }
   if (byEngine.postgres) lines.push('(on PostgreSQL the peak RSS is signpost-server\'s alone; the database server\'s own memory is not in it)');
   return lines.join('\n');
 }
 
-const mark = (r, key) => (r.verdicts[key].pass ? 'PASS' : 'FAIL');

@@ -9,9 +9,10 @@
 // With SP_SCREENSHOT_DIR set, each inbox page of the mouse journey is saved there at 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { totp } from './totp.mjs';
 import { startServerAndBrowser, stopServerAndBrowser, openPage, axeViolations, fixture, english, widget, button } from './harness.mjs';
 import { heading, wanted, answerQuestionnaire, answerByMouse, answerByKeyboard, moved, press, where } from './answering.mjs';
 
@@ -22,19 +23,6 @@ let server;
 let browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 after(() => stopServerAndBrowser({ server, browser }));
-
-/** RFC 6238: the 6-digit TOTP code for a base32 `secret` at `seconds` since 1970 (SHA-1, 30 s). */
-function totp(secret, seconds = Date.now() / 1000) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const char of secret.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(seconds / 30)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 test('the TOTP code matches RFC 6238\'s SHA-1 test vectors', () => {
   const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // "12345678901234567890" in base32

@@ -7,12 +7,12 @@
 // one of another practice gets the 404 page. One admin sign-in serves the whole file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { totp } from './totp.mjs';
 import { startServerAndBrowser, stopServerAndBrowser, axeViolations } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,25 +34,6 @@ after(async () => {
 function run(args) {
   return execFileSync(serverBin, [...args, '--db', server.db],
     { encoding: 'utf8', env: { ...process.env, RUST_LOG: 'warn' } }).trim();
-}
-
-/** RFC 4648 base32, as the set-up page shows the key (spaces between groups). */
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 TOTP: HMAC-SHA1 of the 30-second step, dynamically truncated to 6 digits. */
-function totp(key, at = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
 async function expectAccessible(page, where) {
@@ -78,8 +59,7 @@ async function signedIn(email, practices = []) {
     await page.fill('#password', PASSWORD);
     await page.getByRole('button', { name: /Continue|Sign in/ }).click();
   }
-  const key = base32(await page.locator('.sp-inbox-secret').innerText());
-  await page.fill('#code', totp(key));
+  await page.fill('#code', totp(await page.locator('.sp-inbox-secret').innerText()));
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
   await page.waitForURL(`${server.url}/inbox`);

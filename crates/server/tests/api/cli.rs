@@ -37,6 +37,22 @@ pub fn serve_with_log(configure: impl FnOnce(&mut Command)) -> (Child, String, s
     (child, base, reader)
 }
 
+/// POSTs `body` as a referral with `key` to a service started by [`serve`] at `base`.
+pub async fn post_referral(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    body: &str,
+) -> reqwest::Result<reqwest::Response> {
+    client
+        .post(format!("{base}/api/v1/referrals"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body.to_owned())
+        .send()
+        .await
+}
+
 fn start_serve(configure: impl FnOnce(&mut Command), stderr: Stdio) -> (Child, String) {
     let mut command = Command::new(BIN);
     command

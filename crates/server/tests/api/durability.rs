@@ -7,25 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::cli::serve;
+use crate::cli::{post_referral as send, serve};
 use crate::helpers::{sql_rows, valid_fixture, TestDb};
 
 const CLIENTS: usize = 24;
-
-async fn send(
-    client: &reqwest::Client,
-    base: &str,
-    key: &str,
-    body: &str,
-) -> reqwest::Result<reqwest::Response> {
-    client
-        .post(format!("{base}/api/v1/referrals"))
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .body(body.to_owned())
-        .send()
-        .await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_referral_survives_a_kill_9_exactly_once() {

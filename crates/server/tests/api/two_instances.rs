@@ -17,7 +17,7 @@ use signpost_server::inbox::auth::users::Role;
 use signpost_server::inbox::paths;
 use signpost_server::store::Store;
 
-use crate::cli::serve;
+use crate::cli::{post_referral, serve};
 use crate::helpers::{engine, sql_rows, valid_fixture, Engine, TestDb};
 use crate::inbox_helpers::InboxUser;
 use crate::load_balancer::{free_port, nginx, LoadBalancer};
@@ -155,15 +155,13 @@ impl Browser {
     }
 }
 
-async fn send_referral(base: &str, key: &str, body: &str) -> (StatusCode, serde_json::Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{base}/api/v1/referrals"))
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
+async fn send_referral(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    body: &str,
+) -> (StatusCode, serde_json::Value) {
+    let response = post_referral(client, base, key, body).await.unwrap();
     (response.status(), response.json().await.unwrap())
 }
 
@@ -207,8 +205,9 @@ async fn two_instances_behind_nginx_share_referrals_sessions_and_idempotency_key
     .await;
 
     // A referral sent to instance A alone.
+    let api = reqwest::Client::new();
     let body = valid_fixture().text;
-    let (status, receipt) = send_referral(&a.base, "two-instances-1", &body).await;
+    let (status, receipt) = send_referral(&api, &a.base, "two-instances-1", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{receipt}");
     let reference = receipt["reference"].as_str().unwrap().to_owned();
 
@@ -280,8 +279,8 @@ async fn two_instances_behind_nginx_share_referrals_sessions_and_idempotency_key
     for n in 0..20 {
         let key = format!("two-instances-race-{n}");
         let (from_a, from_b) = tokio::join!(
-            send_referral(&a.base, &key, &body),
-            send_referral(&b.base, &key, &body)
+            send_referral(&api, &a.base, &key, &body),
+            send_referral(&api, &b.base, &key, &body)
         );
         assert_eq!(from_a.0, StatusCode::CREATED, "{}", from_a.1);
         assert_eq!(from_b.0, StatusCode::CREATED, "{}", from_b.1);

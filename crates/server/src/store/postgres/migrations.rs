@@ -6,7 +6,9 @@
 //! Written here rather than taken from a crate: the migration crates for tokio-postgres
 //! (refinery) do not take a lock, and the runner is these few lines.
 
-use super::connect::Target;
+use tokio_postgres::Config;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
 use crate::store::OpenError;
 
 /// The schema's migrations, oldest first. Never edit one that has shipped: add the next.
@@ -15,16 +17,16 @@ pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
 /// The advisory lock's key: any constant the database's other users do not take (b"SIGNPOST").
 const LOCK_KEY: i64 = 0x5349_474E_504F_5354;
 
-/// Connects to `target` on a runtime of its own and applies what is missing.
-pub fn run_blocking(target: &Target) -> Result<(), OpenError> {
+/// Connects with `config` and `tls` (used only when `config` asks for TLS) on a runtime of its
+/// own and applies what is missing.
+pub fn run_blocking(config: &Config, tls: MakeRustlsConnect) -> Result<(), OpenError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| OpenError::Engine(Box::new(e)))?;
     runtime.block_on(async {
-        let (mut client, connection) = target
-            .config
-            .connect(target.connector()?)
+        let (mut client, connection) = config
+            .connect(tls)
             .await
             .map_err(|e| OpenError::Engine(Box::new(e)))?;
         let connection = tokio::spawn(connection);

@@ -78,15 +78,16 @@ impl PgStore {
     /// their own, and the pool connects lazily on the runtime that first uses it.
     pub fn open(url: &str) -> Result<PgStore, OpenError> {
         let target = connect::Target::parse(url)?;
+        let connector = target.connector()?;
         std::thread::scope(|scope| {
             scope
-                .spawn(|| migrations::run_blocking(&target))
+                .spawn(|| migrations::run_blocking(&target.config, connector.clone()))
                 .join()
                 .unwrap_or_else(|_| Err(OpenError::Engine("the migrations panicked".into())))
         })?;
         let manager = Manager::from_config(
             target.config.clone(),
-            target.connector()?,
+            connector,
             // Fast: a connection whose socket closed (its runtime ended, as the command line's
             // do after each step; the server restarted) is replaced, without a query each time.
             ManagerConfig {
