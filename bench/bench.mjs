@@ -129,6 +129,7 @@ try {
       mounts: {
         '/': `${dist}/`,
         '/vendor/survey-core/': join(root, 'node_modules/survey-core/'),
+        '/vendor/preact/dist/': join(root, 'node_modules/preact/dist/'),
         '/vendor/survey-js-ui/': join(root, 'node_modules/survey-js-ui/'),
         '/vendor/lforms/webcomponent/': join(lformsDir, 'webcomponent/'),
         '/vendor/lforms/fhir/R4/': join(lformsDir, 'fhir/R4/'),
@@ -178,7 +179,7 @@ try {
     };
     // The follow-up check-in (answering all 14 statements) and the first pages of a referral
     // (start → first question → needs → a follow-up page): two kinds of journey, two tables.
-    const firstPages = firstPageJourneys(root, site.origin, version('survey-core'));
+    const firstPages = firstPageJourneys(root, site.origin, version('survey-core'), version('preact'));
     const pages = options.pages.map((id) => {
       if (journeys[id]) return { id, kind: 'check-in', ...journeys[id] };
       if (firstPages[id]) return { id, kind: 'first-pages', ...firstPages[id] };

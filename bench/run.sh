@@ -5,7 +5,7 @@
 #   bench/run.sh --quick      1 run each, 2 s of load (a smoke test of the whole thing)
 #   bench/run.sh --no-build   measure what is already built
 # Other flags: --runs N, --load-seconds S, --clients N, --durability-seconds S, --kill-after-ms MS,
-# --profiles desktop,phone, --pages floor,surveyjs,lhc-forms,signpost,floor-start,surveyjs-start,self,assisted,
+# --profiles desktop,phone, --pages floor,surveyjs,lhc-forms,signpost,floor-start,preact-start,surveyjs-start,self,assisted,
 # --no-browser, --no-service, --waterfall.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +15,8 @@ build=1
 for arg in "$@"; do [ "$arg" = --no-build ] && build=0; done
 
 if [ "$build" = 1 ]; then
-  # The peers (survey-core, survey-js-ui) and playwright-core are devDependencies of the root package.
-  if ! node -e "for (const p of ['survey-core','survey-js-ui','playwright-core']) require.resolve(p + '/package.json')" 2>/dev/null; then
+  # The peers (survey-core, survey-js-ui, preact) and playwright-core are devDependencies of the root package.
+  if ! node -e "for (const p of ['survey-core','survey-js-ui','preact','playwright-core']) require.resolve(p + '/package.json')" 2>/dev/null; then
     npm install --no-audit --no-fund
   fi
   # LHC-Forms: the published tarball only (a full install pulls its whole Angular tree).

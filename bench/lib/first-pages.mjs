@@ -2,7 +2,8 @@
 // (*Do you need help urgently today?*), what they would like help with, and the follow-up page the
 // answer opens. The peers' versions are built here from the widget's own questionnaire
 // (static/questionnaire/default.json) and English words (static/i18n/en.json): a plain HTML floor
-// (one document per page, no script) and SurveyJS (one model, a start page, `visibleIf` branching).
+// (one document per page, no script), a hand-written Preact app, and SurveyJS (one model, a start
+// page, `visibleIf` branching).
 // Signpost's are the demo pages themselves (`/`, `/demo/assisted.html`), served as dist/ has them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,13 +87,74 @@ document.addEventListener('DOMContentLoaded', function () {
 </script>`, t('start.heading'));
 }
 
+/**
+ * Preact, hand-written: the start page and every questionnaire page in one small app (no build
+ * step, no hooks: the Component class from preact's own module, the one file it imports). Each
+ * page is a form of native controls as the floor's; *Continue* goes to the next page whose
+ * `show_if` holds, and focus moves to the new page's heading, as Signpost's does.
+ */
+function preactPage(q) {
+  const { t } = q;
+  const pages = q.pages.map((page) => ({ id: page.id, showIf: page.showIf, questions: page.questions }));
+  const words = { start: startText(q), startButton: t('start.button'), continue: t('common.continue'), heading: t('start.heading') };
+  const css = '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>';
+  return shell(`${t('start.heading')} – Preact`, `${css}
+<link rel="modulepreload" href="/vendor/preact/dist/preact.mjs">`, `<div id="app"></div>
+<script type="module">
+import { h, render, Component } from '/vendor/preact/dist/preact.mjs';
+const pages = ${JSON.stringify(pages).replace(/</g, '\\u003c')};
+const words = ${JSON.stringify(words).replace(/</g, '\\u003c')};
+const shows = (page, answers) => !page.showIf || (answers[page.showIf.question] ?? []).includes(page.showIf.includes);
+
+function field(question, answers, set) {
+  const choice = { yes_no: 'radio', single_choice: 'radio', multiple_choice: 'checkbox' }[question.type];
+  const value = answers[question.id];
+  if (!choice) {
+    const input = question.type === 'long_text' ? 'textarea' : 'input';
+    return h('p', null, h('label', null, question.label, h(input, { name: question.id, value: value ?? '', onInput: (e) => set(question.id, e.target.value) })));
+  }
+  return h('fieldset', null, h('legend', null, question.label), question.hint && h('p', null, question.hint),
+    question.options.map(([option, text]) => h('label', { key: option }, h('input', {
+      type: choice, name: 'answers.' + question.id, value: option, required: choice === 'radio' && question.required,
+      checked: choice === 'radio' ? value === option : (value ?? []).includes(option),
+      onChange: (e) => set(question.id, choice === 'radio' ? option
+        : e.target.checked ? [...(value ?? []), option] : (value ?? []).filter((v) => v !== option)),
+    }), ' ', text)));
+}
+
+class App extends Component {
+  state = { at: -1, answers: {} };
+  set = (id, value) => this.setState({ answers: { ...this.state.answers, [id]: value } });
+  next = (event) => {
+    event.preventDefault();
+    const { at, answers } = this.state;
+    let to = at + 1;
+    while (to < pages.length && !shows(pages[to], answers)) to++;
+    this.setState({ at: to });
+  };
+  componentDidUpdate(_, before) { if (before.at !== this.state.at) this.base.querySelector('h2')?.focus(); }
+  render(_, { at, answers }) {
+    if (at < 0) return h('div', null, h('div', { dangerouslySetInnerHTML: { __html: words.start } }),
+      h('button', { type: 'button', onClick: this.next }, words.startButton));
+    const page = pages[at];
+    if (!page) return h('h2', { tabIndex: -1 }, 'Done');
+    return h('form', { key: page.id, onSubmit: this.next },
+      h('h2', { tabIndex: -1 }, page.questions[0].label),
+      page.questions.map((question) => h('div', { key: question.id }, field(question, answers, this.set))),
+      h('button', { type: 'submit' }, words.continue));
+  }
+}
+render(h(App), document.getElementById('app'));
+</script>`, t('start.heading'));
+}
+
 export function buildFirstPages(root) {
   const q = questionnaire(root);
-  return { ...floorPages(q, '/pages/referral/floor'), '/pages/referral/surveyjs.html': surveyJsPage(q) };
+  return { ...floorPages(q, '/pages/referral/floor'), '/pages/referral/surveyjs.html': surveyJsPage(q), '/pages/referral/preact.html': preactPage(q) };
 }
 
 /** The journeys, by page id: how to reach each and how to answer on it. */
-export function firstPageJourneys(root, origin, surveyJsVersion) {
+export function firstPageJourneys(root, origin, surveyJsVersion, preactVersion) {
   const { t } = questionnaire(root);
   const named = (page, question, value) => page.locator(`input[name="answers.${question}"][value="${value}"]`);
   const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -104,6 +166,7 @@ export function firstPageJourneys(root, origin, surveyJsVersion) {
   };
   return {
     'floor-start': { ...common, name: 'plain HTML (floor)', short: 'floor', url: `${origin}/pages/referral/floor/start.html` },
+    'preact-start': { ...common, name: `Preact ${preactVersion}`, short: 'Preact', url: `${origin}/pages/referral/preact.html` },
     'surveyjs-start': {
       ...common, name: `SurveyJS ${surveyJsVersion}`, short: 'SJS', url: `${origin}/pages/referral/surveyjs.html`,
       // SurveyJS hides the native input and names it `<question>_<id>` (a radio) or
@@ -129,5 +192,5 @@ export function firstPageJourneys(root, origin, surveyJsVersion) {
   };
 }
 
-export const FIRST_PAGE_IDS = ['floor-start', 'surveyjs-start', 'self', 'assisted'];
+export const FIRST_PAGE_IDS = ['floor-start', 'preact-start', 'surveyjs-start', 'self', 'assisted'];
 export { FIRST_PAGES };

@@ -5,6 +5,7 @@
 import { here, buildFor, load, styleFor } from './builds.js';
 import { answeredOrWaited, lookUpCheckin } from './lookup.js';
 import { previewFor, showPreview, shownOrWaited, takeOverAtPause, widgetStarts } from './preview.js';
+import { wasmWanted } from './when-wanted.js';
 
 performance.mark('signpost:embed');
 
@@ -12,7 +13,6 @@ class SignpostWidget extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
     const build = buildFor(this);
-    const ready = load(build);
     const lookup = lookUpCheckin(this);
     const preview = previewFor(this, build, lookup);
     // Open, so assistive technology and axe-core reach inside; the host's CSS cannot.
@@ -44,6 +44,11 @@ class SignpostWidget extends HTMLElement {
         noPreview = true;
         if (this.widget) showLive(); // its loading page, until the link is looked up
       }
+    });
+    // The wasm, once the preview has shown and the person needs it, or at once (when-wanted.js).
+    const ready = wasmWanted(build, preview.then(() => shown)).then(() => {
+      performance.mark('signpost:wasm-asked');
+      return load(build);
     });
     ready.then(async (glue) => {
       performance.mark('signpost:wasm-ready');

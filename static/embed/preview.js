@@ -56,6 +56,8 @@ export function showPreview(container, { html, next, exitUrl }) {
   container.innerHTML = html; // the widget's own build output, from beside this script
   container.dataset.preview = '';
   const preview = { container, pressed: [], lastInput: performance.now(), takeOver: null, next, begun: false };
+  // Resolves when the person moves past what the preview can do alone (`wasmWanted`, main.js).
+  preview.wanted = new Promise((resolve) => { preview.want = resolve; });
   for (const type of ['pointerdown', 'keydown', 'input']) {
     container.addEventListener(type, () => { preview.lastInput = performance.now(); }, true);
   }
@@ -69,6 +71,7 @@ export function showPreview(container, { html, next, exitUrl }) {
   // A press only the widget can act on (Send, urgent help, a language) is kept until it has
   // drawn, and then it takes over at once.
   const press = (button) => {
+    preview.want();
     preview.pressed.push(controls(container).indexOf(button));
     preview.takeOver?.();
   };
@@ -144,6 +147,7 @@ function startsWidgetToo({ container, live }, button) {
  * as drawn at build time (tests/journeys/preview.test.mjs holds it).
  */
 function begin(preview) {
+  preview.want(); // the widget is needed from the first question on
   const drawn = document.createElement('template');
   drawn.innerHTML = preview.next; // the widget's own build output, as `html` above
   preview.next = null;

@@ -231,7 +231,9 @@ test('Start now pressed before the wasm arrives shows the first question at once
 for (const { mode, url } of [{ mode: 'self', url: '/' }, { mode: 'assisted', url: '/demo/assisted.html' }]) {
   test(`the ${mode} preview's Start, pressed once the widget has drawn out of sight, moves both on at once`, async () => {
     const { context, page, problems, release } = await openWithWasmHeld(`${server.url}${url}`);
+    // Focus in the preview, so the key presses below are the person's, busy on it.
     if (mode === 'assisted') await preview(page).getByLabel(english['assisted.present']).check();
+    else await startNow(page).focus();
     // Start pressed the moment the widget has drawn, out of sight: what the page shows just after.
     // The observer is in place before the wasm is let through.
     await page.evaluate((label) => {

@@ -1,0 +1,94 @@
+// When the widget's wasm is fetched (static/embed/when-wanted.js). The demo referral pages do not
+// preload it: it is asked for once the start page is on screen, at once when the person presses
+// *Start now*, or half a second after the page shows. A page that preloads it has it at once, and
+// fetched once. Playwright's fake clock holds the page's timers, so each cause is seen on its own.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServerAndBrowser, stopServerAndBrowser, widgetDrawn, english, widget } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser({ server, browser }));
+
+const preview = (page) => page.locator('signpost-widget .sp-root[data-preview]');
+const startNow = (page) => preview(page).getByRole('button', { name: english['start.button'], exact: true });
+
+/**
+ * Opens `path` with the page's timers held by the fake clock; `edit` may change the page as it
+ * arrives. Returns the page and every wasm request it makes, as they are made.
+ */
+async function openWithTimersHeld(path, edit) {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  if (edit) {
+    await context.route(`**${path}`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: edit(await response.text()) });
+    });
+  }
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+  const wasm = [];
+  page.on('request', (request) => { if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname); });
+  // Installed and paused: the page's timers run only when the test says.
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 60_000);
+  await page.goto(`${server.url}${path}`);
+  await preview(page).locator('h1').waitFor();
+  return { context, page, wasm, problems };
+}
+
+// Long enough for a request the page had made to be seen here; the page's own timers stay held.
+const settle = (page) => page.waitForTimeout(300);
+
+for (const path of ['/', '/demo/assisted.html']) {
+  test(`${path}: the wasm is not asked for while the start page shows, and is half a second after it showed`, async () => {
+    const { context, page, wasm, problems } = await openWithTimersHeld(path);
+    await settle(page);
+    assert.deepEqual(wasm, [], 'nothing asked for with the page, or as the start page shows');
+    await page.clock.runFor(450);
+    await settle(page);
+    assert.deepEqual(wasm, [], 'nor before half a second has passed');
+    await page.clock.runFor(100);
+    await page.waitForRequest('**/signpost_widget_bg.wasm');
+    await page.clock.resume();
+    await widgetDrawn(page);
+    assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm'], 'the whole widget, once');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('pressing Start now asks for the wasm at once, and the first question shows before it comes', async () => {
+  const { context, page, wasm, problems } = await openWithTimersHeld('/');
+  await settle(page);
+  assert.deepEqual(wasm, []);
+  const asked = page.waitForRequest('**/signpost_widget_bg.wasm');
+  await startNow(page).click();
+  await asked; // no timer has run: the press asked for it
+  assert.equal((await preview(page).locator('h1').innerText()).trim(), english['question.urgent.label'], 'the first question, from the preview');
+  await page.clock.resume();
+  await widgetDrawn(page);
+  assert.equal((await widget(page).locator('h1').innerText()).trim(), english['question.urgent.label'], 'the widget starts there');
+  assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a page that preloads the wasm has it asked for at once, and fetched only once', async () => {
+  const preload = '<link rel="preload" href="/widget/signpost_widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
+  const { context, page, wasm, problems } = await openWithTimersHeld('/', (html) => html.replace('</title>', `</title>\n  ${preload}`));
+  // The widget starts (embed.js keeps it as the element's `widget`) with no timer run, nothing pressed.
+  // (Polled from here: the page's own timers, which waitForFunction would use, are held.)
+  for (let tries = 0; !(await page.evaluate(() => document.querySelector('signpost-widget').widget !== undefined)); tries++) {
+    assert.ok(tries < 100, 'the widget started without a timer run');
+    await page.waitForTimeout(50);
+  }
+  await page.clock.resume();
+  await widgetDrawn(page);
+  assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm'], 'the preload\'s response is the one used');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
