@@ -26,8 +26,13 @@ export function styleFor(name) {
 
 export function load(name) {
   if (!builds.has(name)) {
+    // The wasm and its glue asked for together, not the wasm after the glue has come: on Slow 4G
+    // that is a 150 ms round trip saved where the page preloads neither. A page's preload of the
+    // wasm is the response this fetch is given (the same URL, mode and credentials).
+    const wasm = fetch(new URL(`${name}_bg.wasm`, here));
+    wasm.catch(() => {}); // a failure is reported once, by the glue below
     builds.set(name, import(new URL(`${name}.js`, here).href).then(async (glue) => {
-      await glue.default({ module_or_path: new URL(`${name}_bg.wasm`, here) });
+      await glue.default({ module_or_path: wasm });
       return glue;
     }));
   }

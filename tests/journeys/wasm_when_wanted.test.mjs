@@ -51,8 +51,9 @@ for (const path of ['/', '/demo/assisted.html']) {
     await page.clock.runFor(450);
     await settle(page);
     assert.deepEqual(wasm, [], 'nor before half a second has passed');
+    const asked = page.waitForRequest('**/signpost_widget_bg.wasm');
     await page.clock.runFor(100);
-    await page.waitForRequest('**/signpost_widget_bg.wasm');
+    await asked;
     await page.clock.resume();
     await widgetDrawn(page);
     assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm'], 'the whole widget, once');
