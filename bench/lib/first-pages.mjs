@@ -93,12 +93,15 @@ document.addEventListener('DOMContentLoaded', function () {
  * page is a form of native controls as the floor's; *Continue* goes to the next page whose
  * `show_if` holds, and focus moves to the new page's heading, as Signpost's does.
  */
-function preactPage(q) {
+function preactPage(q, { assisted = false } = {}) {
   const { t } = q;
   const pages = q.pages.map((page) => ({ id: page.id, showIf: page.showIf, questions: page.questions }));
-  const words = { start: startText(q), startButton: t('start.button'), continue: t('common.continue'), heading: t('start.heading') };
+  // The assisted start page: its own words, and the volunteer's box to tick before Start.
+  const start = assisted ? ['assisted.intro', 'assisted.speak_to_person'].map((k) => `<p>${esc(t(k))}</p>`).join('\n') : startText(q);
+  const words = { start, startButton: t('start.button'), continue: t('common.continue'), assisted,
+    presentLegend: t('assisted.present_legend'), present: t('assisted.present'), missing: t('assisted.present') };
   const css = '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>';
-  return shell(`${t('start.heading')} – Preact`, `${css}
+  return shell(`${t(assisted ? 'assisted.heading' : 'start.heading')} – Preact`, `${css}
 <link rel="modulepreload" href="/vendor/preact/dist/preact.mjs">`, `<div id="app"></div>
 <script type="module">
 import { h, render, Component } from '/vendor/preact/dist/preact.mjs';
@@ -135,7 +138,10 @@ class App extends Component {
   componentDidUpdate(_, before) { if (before.at !== this.state.at) this.base.querySelector('h2')?.focus(); }
   render(_, { at, answers }) {
     if (at < 0) return h('div', null, h('div', { dangerouslySetInnerHTML: { __html: words.start } }),
-      h('button', { type: 'button', onClick: this.next }, words.startButton));
+      words.assisted && h('fieldset', null, h('legend', null, words.presentLegend),
+        this.state.missing && h('p', { role: 'alert' }, words.missing),
+        h('label', null, h('input', { type: 'checkbox', checked: !!answers.present, onChange: (e) => this.set('present', e.target.checked) }), ' ', words.present)),
+      h('button', { type: 'button', onClick: (e) => (words.assisted && !answers.present ? this.setState({ missing: true }) : this.next(e)) }, words.startButton));
     const page = pages[at];
     if (!page) return h('h2', { tabIndex: -1 }, 'Done');
     return h('form', { key: page.id, onSubmit: this.next },
@@ -145,12 +151,13 @@ class App extends Component {
   }
 }
 render(h(App), document.getElementById('app'));
-</script>`, t('start.heading'));
+</script>`, t(assisted ? 'assisted.heading' : 'start.heading'));
 }
 
 export function buildFirstPages(root) {
   const q = questionnaire(root);
-  return { ...floorPages(q, '/pages/referral/floor'), '/pages/referral/surveyjs.html': surveyJsPage(q), '/pages/referral/preact.html': preactPage(q) };
+  return { ...floorPages(q, '/pages/referral/floor'), '/pages/referral/surveyjs.html': surveyJsPage(q), '/pages/referral/preact.html': preactPage(q),
+    '/pages/referral/preact-assisted.html': preactPage(q, { assisted: true }) };
 }
 
 /** The journeys, by page id: how to reach each and how to answer on it. */
@@ -175,22 +182,27 @@ export function firstPageJourneys(root, origin, surveyJsVersion, preactVersion) 
     },
     self: { ...common, name: 'Signpost self (/)', short: 'self', subject: true, url: `${origin}/` },
     assisted: {
-      ...common, name: 'Signpost assisted', short: 'asst', subject: true, url: `${origin}/demo/assisted.html`,
-      // The volunteer confirms the person is there before starting: a mouse press straight at the
-      // box, as at *Start now* (Playwright's check() adds its actionability checks, 130 to 220 ms
-      // with a 4× slower CPU, which were counted in the first question's time).
-      beforeStart: async (page) => {
-        const at = await page.evaluate(() => {
-          const box = document.querySelector('signpost-widget').shadowRoot.querySelector('input[type=checkbox]');
-          box.scrollIntoView({ block: 'center' });
-          const { left, top, width, height } = box.getBoundingClientRect();
-          return { x: left + width / 2, y: top + height / 2 };
-        });
-        await page.mouse.click(at.x, at.y);
-      },
+      ...common, name: 'Signpost assisted', short: 'asst', subject: true, url: `${origin}/demo/assisted.html`, beforeStart: tickTheBox,
     },
+    'preact-assisted': { ...common, name: `Preact ${preactVersion} assisted`, short: 'P-asst', url: `${origin}/pages/referral/preact-assisted.html`, beforeStart: tickTheBox },
   };
 }
 
-export const FIRST_PAGE_IDS = ['floor-start', 'preact-start', 'surveyjs-start', 'self', 'assisted'];
+/**
+ * The volunteer confirms the person is there before starting: a mouse press straight at the box,
+ * as at *Start now* (Playwright's check() adds its actionability checks, 130 to 220 ms with a 4×
+ * slower CPU, which were counted in the first question's time). In the widget's shadow root, or
+ * the page.
+ */
+async function tickTheBox(page) {
+  const at = await page.evaluate(() => {
+    const box = (document.querySelector('signpost-widget')?.shadowRoot ?? document).querySelector('input[type=checkbox]');
+    box.scrollIntoView({ block: 'center' });
+    const { left, top, width, height } = box.getBoundingClientRect();
+    return { x: left + width / 2, y: top + height / 2 };
+  });
+  await page.mouse.click(at.x, at.y);
+}
+
+export const FIRST_PAGE_IDS = ['floor-start', 'preact-start', 'preact-assisted', 'surveyjs-start', 'self', 'assisted'];
 export { FIRST_PAGES };
