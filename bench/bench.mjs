@@ -19,7 +19,7 @@ const root = join(here, '..');
 
 function parseArgs(argv) {
   const o = { runs: 7, loadSeconds: 10, clients: 64, durabilitySeconds: 4, killAfterMs: 1500,
-    profiles: ['desktop', 'phone'], pages: ['floor', 'surveyjs', 'lhc-forms', 'signpost', ...FIRST_PAGE_IDS], browser: true, service: true,
+    profiles: ['desktop', 'phone'], pages: ['floor', 'preact', 'surveyjs', 'lhc-forms', 'signpost', ...FIRST_PAGE_IDS], browser: true, service: true,
     waterfall: false, engines: ['sqlite', 'postgres'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -150,6 +150,13 @@ try {
       floor: {
         name: 'plain form (floor)', short: 'floor',
         url: async () => `${site.origin}/pages/floor.html`,
+        answer: (page, n, v) => page.locator(`input[name="item-${n}"][value="${v}"]`).click(),
+        submit: (page) => button(page, 'Send my answers').click(),
+        result: (page) => page.locator('#result'),
+      },
+      preact: {
+        name: `Preact ${version('preact')}`, short: 'Preact',
+        url: async () => `${site.origin}/pages/preact.html`,
         answer: (page, n, v) => page.locator(`input[name="item-${n}"][value="${v}"]`).click(),
         submit: (page) => button(page, 'Send my answers').click(),
         result: (page) => page.locator('#result'),

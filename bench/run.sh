@@ -5,7 +5,7 @@
 #   bench/run.sh --quick      1 run each, 2 s of load (a smoke test of the whole thing)
 #   bench/run.sh --no-build   measure what is already built
 # Other flags: --runs N, --load-seconds S, --clients N, --durability-seconds S, --kill-after-ms MS,
-# --profiles desktop,phone, --pages floor,surveyjs,lhc-forms,signpost,floor-start,preact-start,preact-assisted,surveyjs-start,self,assisted,
+# --profiles desktop,phone, --pages floor,preact,surveyjs,lhc-forms,signpost,floor-start,preact-start,preact-assisted,surveyjs-start,self,assisted,
 # --no-browser, --no-service, --waterfall.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -80,6 +80,41 @@ document.addEventListener('DOMContentLoaded', function () {
 </script>`);
 }
 
+/**
+ * Preact, hand-written: one small app in the page (a Component class; `preact.mjs` its only
+ * import, no build step), 14 fieldsets of native radios whose answers it keeps in its state, and
+ * a submit that posts them as JSON to /submit, then a result line.
+ */
+function preact(wemwbs) {
+  const scale = { items: wemwbs.items.map((item) => ({ n: item.number, text: item.text })), options: wemwbs.options };
+  return shell('Wellbeing check-in – Preact', `<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>
+<link rel="modulepreload" href="/vendor/preact/dist/preact.mjs">`, `<p>${esc(wemwbs.instruction)}</p>
+<div id="app"></div>
+<script type="module">
+import { h, render, Component } from '/vendor/preact/dist/preact.mjs';
+const scale = ${JSON.stringify(scale).replace(/</g, '\\u003c')};
+class CheckIn extends Component {
+  state = { answers: {}, sent: false };
+  send = async (event) => {
+    event.preventDefault();
+    const r = await fetch('/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.state.answers) });
+    if (r.ok) this.setState({ sent: true });
+  };
+  render(_, { answers, sent }) {
+    if (sent) return h('p', { id: 'result' }, 'Thank you. Your answers have been sent');
+    return h('form', { onSubmit: this.send },
+      scale.items.map((item) => h('fieldset', { key: item.n }, h('legend', null, item.text),
+        scale.options.map((o) => h('label', { key: o.value }, h('input', {
+          type: 'radio', name: 'item-' + item.n, value: o.value, required: true, checked: answers[item.n] === o.value,
+          onChange: () => this.setState({ answers: { ...answers, [item.n]: o.value } }),
+        }), ' ', o.label)))),
+      h('button', { type: 'submit' }, 'Send my answers'));
+  }
+}
+render(h(CheckIn), document.getElementById('app'));
+</script>`);
+}
+
 /** LHC-Forms: the <wc-lhc-form> web component given an R4 Questionnaire with radio buttons. */
 function lhcForms(wemwbs) {
   const radio = {
@@ -136,6 +171,7 @@ export function buildPages(root, distDir) {
   return {
     '/pages/floor.html': plainForm(wemwbs),
     '/pages/surveyjs.html': surveyJs(wemwbs),
+    '/pages/preact.html': preact(wemwbs),
     '/pages/lhc-forms.html': lhcForms(wemwbs),
     '/pages/signpost.html': signpost(distDir),
   };

@@ -59,6 +59,9 @@ export function showPreview(container, { html, next, exitUrl }) {
   parseSoon(preview);
   // Resolves when the person moves past what the preview can do alone (`wasmWanted`, main.js).
   preview.wanted = new Promise((resolve) => { preview.want = resolve; });
+  // With no *Start now* to press (a follow-up link's questions), the person answers at once and
+  // *Send* is on this page: the widget is needed as soon as it shows.
+  if (!next) preview.want();
   for (const type of ['pointerdown', 'keydown', 'input']) {
     container.addEventListener(type, () => { preview.lastInput = performance.now(); }, true);
   }

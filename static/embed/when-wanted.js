@@ -6,7 +6,8 @@ import { here } from './builds.js';
 // works after ~11 KiB rather than ~150 (bench/bench.mjs, "bytes until first question usable").
 // It is asked for the moment the person moves past what the preview can do alone (*Start now*, or
 // a button only the widget acts on), or LATEST_MS after the page shows, whichever comes first: no
-// one has read the start page by then, so a person reading is not kept waiting. A page that
+// one has read the start page by then, so a person reading is not kept waiting. A follow-up
+// link's questions have no start page: there it is asked for as soon as they show. A page that
 // preloads the wasm (README, "Embedding") has it fetched at once, as before.
 const LATEST_MS = 500;
 

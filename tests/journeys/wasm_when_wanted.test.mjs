@@ -1,10 +1,11 @@
-// When the widget's wasm is fetched (static/embed/when-wanted.js). The demo referral pages do not
-// preload it: it is asked for once the start page is on screen, at once when the person presses
-// *Start now*, or half a second after the page shows. A page that preloads it has it at once, and
-// fetched once. Playwright's fake clock holds the page's timers, so each cause is seen on its own.
+// When the widget's wasm is fetched (static/embed/when-wanted.js). The demo pages do not preload
+// it: on a referral page it is asked for once the start page is on screen, at once when the person
+// presses *Start now*, or half a second after the page shows; on a follow-up page as soon as its
+// questions show. A page that preloads it has it at once, and fetched once. Playwright's fake clock holds the page's timers, so each cause is seen on its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerAndBrowser, stopServerAndBrowser, widgetDrawn, english, widget } from './harness.mjs';
+import { randomUUID } from 'node:crypto';
+import { startServerAndBrowser, stopServerAndBrowser, widgetDrawn, english, widget, fixture } from './harness.mjs';
 
 let server;
 let browser;
@@ -15,7 +16,7 @@ const preview = (page) => page.locator('signpost-widget .sp-root[data-preview]')
 const startNow = (page) => preview(page).getByRole('button', { name: english['start.button'], exact: true });
 
 /**
- * Opens `path` with the page's timers held by the fake clock; `edit` may change the page as it
+ * Opens `path` (on the service, or a whole URL) with the page's timers held by the fake clock; `edit` may change the page as it
  * arrives. Returns the page and every wasm request it makes, as they are made.
  */
 async function openWithTimersHeld(path, edit) {
@@ -35,7 +36,7 @@ async function openWithTimersHeld(path, edit) {
   // Installed and paused: the page's timers run only when the test says.
   await page.clock.install();
   await page.clock.pauseAt(Date.now() + 60_000);
-  await page.goto(`${server.url}${path}`);
+  await page.goto(path.startsWith('http') ? path : `${server.url}${path}`);
   await preview(page).locator('h1').waitFor();
   return { context, page, wasm, problems };
 }
@@ -91,6 +92,26 @@ test('a page that preloads the wasm has it asked for at once, and fetched only o
   await page.clock.resume();
   await widgetDrawn(page);
   assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm'], 'the preload\'s response is the one used');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a follow-up link\'s questions ask for the check-in build\'s wasm as soon as they show', async () => {
+  const response = await fetch(`${server.url}/api/v1/referrals`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify(fixture('valid', 'phone-self-referral')),
+  });
+  assert.equal(response.status, 201);
+  const link = server.followUpLink((await response.json()).reference);
+  const { context, page, wasm, problems } = await openWithTimersHeld(link);
+  assert.ok(await preview(page).locator('input[type=radio]').count() > 0, 'the questions, from the preview');
+  assert.deepEqual(wasm, [], 'nothing asked for with the page');
+  const asked = page.waitForRequest('**/signpost_checkin_bg.wasm');
+  await page.clock.runFor(50); // the questions' frame: no press, far short of the half second
+  await asked;
+  await page.clock.resume();
+  await widgetDrawn(page);
+  assert.deepEqual(wasm, ['/widget/signpost_checkin_bg.wasm'], 'the check-in build alone, once');
   assert.deepEqual(problems, []);
   await context.close();
 });
