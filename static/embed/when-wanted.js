@@ -3,7 +3,7 @@ import { here } from './builds.js';
 // When to fetch the wasm. The first page shows without it (preview.js), so where the host page has
 // not preloaded it, it waits until that page is on screen: the page's few small files and its first
 // paint have the connection and the CPU to themselves, and on a fast connection the first question
-// works after ~11 KiB rather than ~150 (bench/bench.mjs, "bytes until first question usable").
+// works after about 7 KiB rather than 100 to 150 (bench/bench.mjs, bytes before the first question).
 // It is asked for the moment the person moves past what the preview can do alone (*Start now*, or
 // a button only the widget acts on), or LATEST_MS after the page shows, whichever comes first: no
 // one has read the start page by then, so a person reading is not kept waiting. A follow-up
