@@ -44,56 +44,60 @@ async function openWithTimersHeld(path, edit) {
 // Long enough for a request the page had made to be seen here; the page's own timers stay held.
 const settle = (page) => page.waitForTimeout(300);
 
+/** Runs the page's clock on by `ms` and waits for the build's wasm to be asked for in that time. */
+async function askedWithin(page, build, ms) {
+  const asked = page.waitForRequest(`**/${build}_bg.wasm`);
+  await page.clock.runFor(ms);
+  await asked;
+}
+
+/** Lets the page's time run again; the widget then draws, having fetched `build`'s wasm once. */
+async function drawsHavingFetchedOnce({ context, page, wasm, problems }, build) {
+  await page.clock.resume();
+  await widgetDrawn(page);
+  assert.deepEqual(wasm, [`/widget/${build}_bg.wasm`], 'that build\'s wasm, once');
+  assert.deepEqual(problems, []);
+  await context.close();
+}
+
 for (const path of ['/', '/demo/assisted.html']) {
   test(`${path}: the wasm is not asked for while the start page shows, and is half a second after it showed`, async () => {
-    const { context, page, wasm, problems } = await openWithTimersHeld(path);
+    const opened = await openWithTimersHeld(path);
+    const { page, wasm } = opened;
     await settle(page);
     assert.deepEqual(wasm, [], 'nothing asked for with the page, or as the start page shows');
     await page.clock.runFor(450);
     await settle(page);
     assert.deepEqual(wasm, [], 'nor before half a second has passed');
-    const asked = page.waitForRequest('**/signpost_widget_bg.wasm');
-    await page.clock.runFor(100);
-    await asked;
-    await page.clock.resume();
-    await widgetDrawn(page);
-    assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm'], 'the whole widget, once');
-    assert.deepEqual(problems, []);
-    await context.close();
+    await askedWithin(page, 'signpost_widget', 100);
+    await drawsHavingFetchedOnce(opened, 'signpost_widget');
   });
 }
 
 test('pressing Start now asks for the wasm at once, and the first question shows before it comes', async () => {
-  const { context, page, wasm, problems } = await openWithTimersHeld('/');
+  const opened = await openWithTimersHeld('/');
+  const { page, wasm } = opened;
   await settle(page);
   assert.deepEqual(wasm, []);
-  const asked = page.waitForRequest('**/signpost_widget_bg.wasm');
   await startNow(page).click();
-  await page.clock.runFor(50); // the press's frame, far short of the half second
-  await asked;
+  await askedWithin(page, 'signpost_widget', 50); // the press's frame, far short of the half second
   assert.equal((await preview(page).locator('h1').innerText()).trim(), english['question.urgent.label'], 'the first question, from the preview');
   await page.clock.resume();
-  await widgetDrawn(page);
-  assert.equal((await widget(page).locator('h1').innerText()).trim(), english['question.urgent.label'], 'the widget starts there');
-  assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm']);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await widget(page).locator('.sp-root:not([data-preview]) h1', { hasText: english['question.urgent.label'] }).waitFor(); // the widget starts there
+  await drawsHavingFetchedOnce(opened, 'signpost_widget');
 });
 
 test('a page that preloads the wasm has it asked for at once, and fetched only once', async () => {
   const preload = '<link rel="preload" href="/widget/signpost_widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
-  const { context, page, wasm, problems } = await openWithTimersHeld('/', (html) => html.replace('</title>', `</title>\n  ${preload}`));
+  const opened = await openWithTimersHeld('/', (html) => html.replace('</title>', `</title>\n  ${preload}`));
+  const { page } = opened;
   // The widget starts (embed.js keeps it as the element's `widget`) with no timer run, nothing pressed.
   // (Polled from here: the page's own timers, which waitForFunction would use, are held.)
   for (let tries = 0; !(await page.evaluate(() => document.querySelector('signpost-widget').widget !== undefined)); tries++) {
     assert.ok(tries < 100, 'the widget started without a timer run');
     await page.waitForTimeout(50);
   }
-  await page.clock.resume();
-  await widgetDrawn(page);
-  assert.deepEqual(wasm, ['/widget/signpost_widget_bg.wasm'], 'the preload\'s response is the one used');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await drawsHavingFetchedOnce(opened, 'signpost_widget'); // the preload's response is the one used
 });
 
 test('a follow-up link\'s questions ask for the check-in build\'s wasm as soon as they show', async () => {
@@ -103,15 +107,10 @@ test('a follow-up link\'s questions ask for the check-in build\'s wasm as soon a
   });
   assert.equal(response.status, 201);
   const link = server.followUpLink((await response.json()).reference);
-  const { context, page, wasm, problems } = await openWithTimersHeld(link);
+  const opened = await openWithTimersHeld(link);
+  const { page, wasm } = opened;
   assert.ok(await preview(page).locator('input[type=radio]').count() > 0, 'the questions, from the preview');
   assert.deepEqual(wasm, [], 'nothing asked for with the page');
-  const asked = page.waitForRequest('**/signpost_checkin_bg.wasm');
-  await page.clock.runFor(50); // the questions' frame: no press, far short of the half second
-  await asked;
-  await page.clock.resume();
-  await widgetDrawn(page);
-  assert.deepEqual(wasm, ['/widget/signpost_checkin_bg.wasm'], 'the check-in build alone, once');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await askedWithin(page, 'signpost_checkin', 50); // the questions' frame: no press, far short of the half second
+  await drawsHavingFetchedOnce(opened, 'signpost_checkin'); // the check-in build alone
 });
