@@ -7,7 +7,7 @@
 // Signpost's are the demo pages themselves (`/`, `/demo/assisted.html`), served as dist/ has them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { esc, shell } from './pages.mjs';
+import { esc, shell, FORM_CSS } from './pages.mjs';
 
 // How far the journey goes: the question pages up to the first follow-up page.
 const FIRST_PAGES = 3;
@@ -43,13 +43,12 @@ function floorPages(q, base) {
       `<label><input type="${control}" name="answers.${question.id}" value="${esc(value)}"${control === 'radio' && question.required ? ' required' : ''}> ${esc(text)}</label>`).join('\n');
     return `<fieldset><legend>${esc(question.label)}</legend>${question.hint ? `<p>${esc(question.hint)}</p>` : ''}\n${options}\n</fieldset>`;
   };
-  const css = '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>';
-  const form = (page, next) => shell(`${q.pages[0].questions[0].label} – plain HTML`, css,
+  const form = (page, next) => shell(`${q.pages[0].questions[0].label} – plain HTML`, FORM_CSS,
     `<form method="get" action="${next}">\n${page.questions.map(field).join('\n')}\n<button type="submit">${esc(t('common.continue'))}</button>\n</form>`, t('start.heading'));
   const [urgent, needs] = q.pages;
   const money = q.pages.find((p) => p.id === 'about_money_and_debt');
   return {
-    [`${base}/start.html`]: shell(`${t('start.heading')} – plain HTML`, css,
+    [`${base}/start.html`]: shell(`${t('start.heading')} – plain HTML`, FORM_CSS,
       `${startText(q)}\n<form method="get" action="${base}/urgent.html"><button type="submit">${esc(t('start.button'))}</button></form>`, t('start.heading')),
     [`${base}/urgent.html`]: form(urgent, `${base}/needs.html`),
     [`${base}/needs.html`]: form(needs, `${base}/about_money_and_debt.html`),
@@ -95,17 +94,15 @@ document.addEventListener('DOMContentLoaded', function () {
  */
 function preactPage(q, { assisted = false } = {}) {
   const { t } = q;
-  const pages = q.pages.map((page) => ({ id: page.id, showIf: page.showIf, questions: page.questions }));
   // The assisted start page: its own words, and the volunteer's box to tick before Start.
   const start = assisted ? ['assisted.intro', 'assisted.speak_to_person'].map((k) => `<p>${esc(t(k))}</p>`).join('\n') : startText(q);
   const words = { start, startButton: t('start.button'), continue: t('common.continue'), assisted,
-    presentLegend: t('assisted.present_legend'), present: t('assisted.present'), missing: t('assisted.present') };
-  const css = '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>';
-  return shell(`${t(assisted ? 'assisted.heading' : 'start.heading')} – Preact`, `${css}
+    presentLegend: t('assisted.present_legend'), present: t('assisted.present'), missing: t('error.volunteer_confirmation') };
+  return shell(`${t(assisted ? 'assisted.heading' : 'start.heading')} – Preact`, `${FORM_CSS}
 <link rel="modulepreload" href="/vendor/preact/dist/preact.mjs">`, `<div id="app"></div>
 <script type="module">
 import { h, render, Component } from '/vendor/preact/dist/preact.mjs';
-const pages = ${JSON.stringify(pages).replace(/</g, '\\u003c')};
+const pages = ${JSON.stringify(q.pages).replace(/</g, '\\u003c')};
 const words = ${JSON.stringify(words).replace(/</g, '\\u003c')};
 const shows = (page, answers) => !page.showIf || (answers[page.showIf.question] ?? []).includes(page.showIf.includes);
 

@@ -31,6 +31,9 @@ ${body}
 `;
 }
 
+/** The peers' one style for native form controls: a fieldset each question, a line each option. */
+export const FORM_CSS = '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>';
+
 export function loadInstrument(root) {
   return JSON.parse(readFileSync(join(root, 'static/instruments/wemwbs.en.json'), 'utf8'));
 }
@@ -42,7 +45,7 @@ function plainForm(wemwbs) {
 ${wemwbs.options.map((o) => `<label><input type="radio" name="item-${item.number}" value="${o.value}" required> ${esc(o.label)}</label>`).join('\n')}
 </fieldset>`).join('\n');
   return shell('Wellbeing check-in – plain HTML form',
-    '<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>',
+    FORM_CSS,
     `<p>${esc(wemwbs.instruction)}</p>
 <form method="post" action="/submit">
 ${items}
@@ -87,7 +90,7 @@ document.addEventListener('DOMContentLoaded', function () {
  */
 function preact(wemwbs) {
   const scale = { items: wemwbs.items.map((item) => ({ n: item.number, text: item.text })), options: wemwbs.options };
-  return shell('Wellbeing check-in – Preact', `<style>fieldset{margin:0 0 1rem;border:1px solid #bbb}label{display:block;padding:.25rem 0}</style>
+  return shell('Wellbeing check-in – Preact', `${FORM_CSS}
 <link rel="modulepreload" href="/vendor/preact/dist/preact.mjs">`, `<p>${esc(wemwbs.instruction)}</p>
 <div id="app"></div>
 <script type="module">

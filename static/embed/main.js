@@ -34,8 +34,9 @@ class SignpostWidget extends HTMLElement {
     const showLive = () => {
       if (container.isConnected && !live.isConnected) container.replaceWith(live);
     };
-    preview.then((p) => {
-      if (drawn || !this.isConnected) return;
+    // Resolves to the preview once on screen, or null.
+    const onScreen = preview.then((p) => {
+      if (drawn || !this.isConnected) return null;
       if (p) {
         shown = showPreview(container, p);
         if (this.widget) widgetStarts(shown); // started already, on this page
@@ -44,9 +45,10 @@ class SignpostWidget extends HTMLElement {
         noPreview = true;
         if (this.widget) showLive(); // its loading page, until the link is looked up
       }
+      return shown;
     });
     // The wasm, once the preview has shown and the person needs it, or at once (when-wanted.js).
-    const ready = wasmWanted(build, preview.then(() => shown)).then(() => {
+    const ready = wasmWanted(build, onScreen).then(() => {
       performance.mark('signpost:wasm-asked');
       return load(build);
     });

@@ -69,7 +69,7 @@ export function showPreview(container, { html, next, exitUrl }) {
   // half done, and the press itself is not slowed.
   for (const type of ['click', 'keyup']) {
     container.addEventListener(type, () => {
-      if (preview.takeOver) requestAnimationFrame(() => setTimeout(() => preview.takeOver?.()));
+      if (preview.takeOver) afterPaint().then(() => preview.takeOver?.());
     });
   }
   // A press only the widget can act on (Send, urgent help, a language) is kept until it has
@@ -116,10 +116,13 @@ export function showPreview(container, { html, next, exitUrl }) {
 // The first question's markup, parsed once the start page has painted rather than in the press of
 // *Start now*, which on the phone profile is then about a third shorter (its handlers, Event Timing).
 function parseSoon(preview) {
-  requestAnimationFrame(() => setTimeout(() => {
+  afterPaint().then(() => {
     if (preview.next) preview.parsed = parse(preview.next);
-  }));
+  });
 }
+
+/** Resolves once the next frame has been painted: a moment when nothing delays what is on screen. */
+export const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
 
 const parse = (html) => {
   const drawn = document.createElement('template');

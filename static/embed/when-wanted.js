@@ -1,4 +1,5 @@
 import { here } from './builds.js';
+import { afterPaint } from './preview.js';
 
 // When to fetch the wasm. The first page shows without it (preview.js), so where the host page has
 // not preloaded it, it waits until that page is on screen: the page's few small files and its first
@@ -19,15 +20,14 @@ export function preloaded(build) {
 
 /**
  * Resolves when the wasm should be fetched: at once where the page preloaded it or no preview
- * shows (`shown` resolves to null), else when the preview's person needs the widget or LATEST_MS
+ * shows (`shown`, the preview once on screen, resolves to null), else when the preview's person needs the widget or LATEST_MS
  * after it showed.
  */
 export function wasmWanted(build, shown) {
   if (preloaded(build)) return Promise.resolve();
   return shown.then((preview) => preview
+    // After the frame of the press that wanted it, so the fetch and the glue's import do not
+    // lengthen that press (the phone profile's Start press, bench/bench.mjs "slowest interaction").
     && Promise.race([preview.wanted.then(afterPaint), new Promise((resolve) => setTimeout(resolve, LATEST_MS))]));
 }
 
-// A press's own frame first: the fetch and the glue's import then do not lengthen the press that
-// asked for them (the phone profile's Start press, bench/bench.mjs "slowest interaction").
-const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
